@@ -1,0 +1,1 @@
+"""PRM: Partner Relationship Management."""

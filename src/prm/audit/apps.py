@@ -1,0 +1,14 @@
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "prm.audit"
+    verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from prm.audit import recording
+
+        for model in apps.get_models():
+            if getattr(model, "audited", False):
+                recording.connect(model)

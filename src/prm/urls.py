@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from prm.api.root import api
+from prm.core.views import healthz
+
+urlpatterns = [
+    path("", include("prm.dashboard.urls")),
+    path("accounts/", include("prm.accounts.urls")),
+    path("partners/", include("prm.partners.urls")),
+    path("imports/", include("prm.imports.urls")),
+    path("audit/", include("prm.audit.urls")),
+    path("portal/", include("prm.portal.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+]

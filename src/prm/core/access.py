@@ -12,7 +12,7 @@ raises ``Http404`` for "missing" and "forbidden" alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -166,6 +166,21 @@ def can(user: Any, obj: models.Model, action: Action) -> bool:
     if obj.pk is None:
         return False
     return scope(user, type(obj), action).filter(pk=obj.pk).exists()
+
+
+def can_add(user: Any, model: type[models.Model], partner: models.Model) -> bool:
+    """Whether ``user`` may add a ``model`` row belonging to ``partner``.
+
+    A new row has no id to look up yet, so the policy's rule is applied to the partner.
+    """
+    role = role_of(user)
+    policy = policy_of(model)
+    if role is None or not isinstance(policy, PartnerPolicy):
+        return False
+    rule = replace(policy, partner_path="").filter(user, role, Action.ADD)
+    if rule is None:
+        return False
+    return type(partner)._base_manager.filter(rule, pk=partner.pk).exists()
 
 
 def unrestricted(model_or_queryset: type[models.Model] | QuerySet) -> QuerySet:

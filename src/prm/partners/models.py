@@ -2,6 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,13 @@ from prm.core.access import Action, OwnerPolicy, PartnerPolicy
 from prm.core.models import AccessManager, BusinessModel
 from prm.partners.lifecycle import Stage
 from prm.partners.names import name_key
-from prm.partners.validators import format_brn, format_phone
+from prm.partners.validators import (
+    format_brn,
+    format_phone,
+    normalize_brn,
+    normalize_domain,
+    normalize_phone,
+)
 
 
 class TypeCode(models.TextChoices):
@@ -141,6 +148,21 @@ class Partner(BusinessModel):
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
 
+    def clean(self):
+        errors = {}
+        try:
+            self.registration_number = normalize_brn(self.registration_number)
+        except ValidationError as exc:
+            errors["registration_number"] = exc.error_list
+        try:
+            self.domain = normalize_domain(self.domain)
+        except ValidationError as exc:
+            errors["domain"] = exc.error_list
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = [_("A partner cannot be its own parent.")]
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def registration_number_display(self) -> str:
         return format_brn(self.registration_number)
@@ -190,6 +212,19 @@ class Contact(BusinessModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        self.email = (self.email or "").strip().lower()
+        country = self.partner.country.code if self.partner_id else "KR"
+        try:
+            self.phone = normalize_phone(self.phone, country)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.error_list}) from exc
+        unknown = [r for r in self.roles or [] if r not in ContactRole.values]
+        if unknown:
+            raise ValidationError(
+                {"roles": _("Unknown role(s): %(roles)s") % {"roles": ", ".join(map(str, unknown))}}
+            )
 
     @property
     def phone_display(self) -> str:
@@ -324,3 +359,40 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PortalSettings(models.Model):
+    """What partner admins may edit of their own company profile in the portal (one row)."""
+
+    EDITABLE_CHOICES = (
+        ("legal_name", _("legal name")),
+        ("website", _("website")),
+        ("domain", _("e-mail domain")),
+        ("industry", _("industry")),
+        ("region", _("region")),
+        ("country", _("country")),
+    )
+    DEFAULT_EDITABLE = ["website", "domain", "industry", "region"]
+
+    editable_fields = models.JSONField(_("fields partners may edit"), default=list, blank=True)
+
+    audited = True
+
+    class Meta:
+        verbose_name = _("portal settings")
+        verbose_name_plural = _("portal settings")
+
+    def __str__(self) -> str:
+        return str(_("Portal settings"))
+
+    @classmethod
+    def load(cls) -> "PortalSettings":
+        obj, _created = cls.objects.get_or_create(
+            pk=1, defaults={"editable_fields": cls.DEFAULT_EDITABLE}
+        )
+        return obj
+
+    def clean(self):
+        allowed = {code for code, _label in self.EDITABLE_CHOICES}
+        if set(self.editable_fields) - allowed:
+            raise ValidationError({"editable_fields": _("Unknown field.")})

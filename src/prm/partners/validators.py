@@ -1,5 +1,7 @@
 """Validators for partner data: Korean business registration numbers and phone numbers."""
 
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +72,27 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
+
+
+def normalize_domain(value: str) -> str:
+    """``https://www.Example.co.kr/about`` or ``sales@example.co.kr`` → ``example.co.kr``."""
+    text = (value or "").strip().lower()
+    if not text:
+        return ""
+    text = text.rsplit("@", 1)[-1]
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text).split("/", 1)[0].split(":", 1)[0]
+    text = text.removeprefix("www.")
+    try:
+        text = text.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValidationError(_("%(value)s is not a domain."), params={"value": value}) from exc
+    if not _DOMAIN_RE.match(text):
+        raise ValidationError(
+            _("%(value)s is not a domain (e.g. example.co.kr)."),
+            code="domain",
+            params={"value": value},
+        )
+    return text

@@ -1,0 +1,143 @@
+"""One filter definition per model: the list pages, the API and the exports all use these."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from prm.accounts.models import User
+from prm.accounts.roles import STAFF_ROLES
+from prm.core import access
+from prm.partners.lifecycle import Stage
+from prm.partners.models import (
+    Contact,
+    Document,
+    DocumentKind,
+    Interaction,
+    InteractionKind,
+    Partner,
+    Tier,
+    TypeCode,
+)
+from prm.partners.names import name_key
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def owners(request):
+    return User.objects.filter(role__in=list(STAFF_ROLES), is_active=True).order_by("email")
+
+
+def partners(request):
+    return access.scope(_user(request), Partner).only("id", "name")
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    type = django_filters.MultipleChoiceFilter(
+        label=_("Type"), choices=TypeCode.choices, field_name="types__code", distinct=True
+    )
+    tier = django_filters.ModelMultipleChoiceFilter(
+        label=_("Tier"), queryset=Tier.objects.all(), to_field_name="code"
+    )
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=list(countries))
+    region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains")
+    industry = django_filters.CharFilter(label=_("Industry"), lookup_expr="icontains")
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=owners)
+    parent = django_filters.ModelChoiceFilter(label=_("Parent partner"), queryset=partners)
+    tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__name", distinct=True)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("name", "name"),
+            ("stage", "stage"),
+            ("tier__rank", "tier"),
+            ("country", "country"),
+            ("region", "region"),
+            ("created_at", "created"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "stage": _("Stage"),
+            "tier__rank": _("Tier"),
+            "country": _("Country"),
+            "region": _("Region"),
+            "created_at": _("Created"),
+            "updated_at": _("Updated"),
+        },
+    )
+
+    class Meta:
+        model = Partner
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        """Name (also normalised: "한빛소프트" finds "(주)한빛소프트"), legal name, registration
+        number with or without dashes, domain, region, industry, tags and contact names."""
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(name__icontains=value)
+            | Q(legal_name__icontains=value)
+            | Q(domain__icontains=value)
+            | Q(region__icontains=value)
+            | Q(industry__icontains=value)
+            | Q(tags__name__iexact=value)
+            | Q(contacts__name__icontains=value)
+        )
+        key = name_key(value)
+        if key:
+            condition |= Q(name_key__contains=key)
+        digits = value.replace("-", "").replace(" ", "")
+        if digits.isdigit() and len(digits) >= 3:
+            condition |= Q(registration_number__startswith=digits)
+        matching = queryset.filter(condition).values("pk")
+        return queryset.filter(pk__in=matching)
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    partner = django_filters.ModelChoiceFilter(label=_("Partner"), queryset=partners)
+    portal_access = django_filters.BooleanFilter(label=_("Portal access"))
+    email = django_filters.CharFilter(label=_("E-mail"), lookup_expr="iexact")
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(email__icontains=value) | Q(title__icontains=value)
+        )
+
+
+class DocumentFilter(django_filters.FilterSet):
+    partner = django_filters.ModelChoiceFilter(label=_("Partner"), queryset=partners)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=DocumentKind.choices)
+    expires_before = django_filters.DateFilter(
+        label=_("Expires before"), field_name="expires_on", lookup_expr="lt"
+    )
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+
+class InteractionFilter(django_filters.FilterSet):
+    partner = django_filters.ModelChoiceFilter(label=_("Partner"), queryset=partners)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=InteractionKind.choices)
+    since = django_filters.IsoDateTimeFilter(
+        label=_("Since"), field_name="occurred_at", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = Interaction
+        fields: list[str] = []

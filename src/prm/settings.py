@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "prm.core.context_processors.navigation",
+                "prm.core.context_processors.navigation_items",
             ],
         },
     },

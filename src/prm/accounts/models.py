@@ -60,8 +60,8 @@ class User(AbstractUser):
         ordering = ["email"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in PORTAL_ROLES], partner__isnull=False)
-                | models.Q(role__in=[r.value for r in STAFF_ROLES], partner__isnull=True),
+                condition=models.Q(role__in=sorted(PORTAL_ROLES), partner__isnull=False)
+                | models.Q(role__in=sorted(STAFF_ROLES), partner__isnull=True),
                 name="user_portal_roles_have_partner",
             )
         ]

@@ -153,10 +153,8 @@ def get_object(
     try:
         return scope(user, model_or_queryset, action).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        if (
-            action != Action.VIEW
-            and scope(user, model_or_queryset, Action.VIEW).filter(**lookup).exists()
-        ):
+        model = getattr(model_or_queryset, "model", model_or_queryset)
+        if action != Action.VIEW and scope(user, model, Action.VIEW).filter(**lookup).exists():
             raise PermissionDenied from exc
         raise Http404 from exc
 

@@ -80,8 +80,9 @@ class Partner(BusinessModel):
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     name_key = models.CharField(max_length=200, db_index=True, editable=False)
+    # Stored as 10 digits; 12 characters let a form accept the dashed form (123-45-67890).
     registration_number = models.CharField(
-        _("business registration number"), max_length=10, blank=True, db_index=True
+        _("business registration number"), max_length=12, blank=True, db_index=True
     )
     external_id = models.CharField(_("external id"), max_length=64, blank=True, db_index=True)
     types = models.ManyToManyField(PartnerType, verbose_name=_("types"), related_name="partners")
@@ -130,11 +131,17 @@ class Partner(BusinessModel):
                 fields=["registration_number"],
                 condition=~models.Q(registration_number=""),
                 name="partner_unique_registration_number",
+                violation_error_code="duplicate",
+                violation_error_message=_(
+                    "A partner with this business registration number already exists."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["external_id"],
                 condition=~models.Q(external_id=""),
                 name="partner_unique_external_id",
+                violation_error_code="duplicate",
+                violation_error_message=_("A partner with this external id already exists."),
             ),
         ]
 
@@ -148,20 +155,27 @@ class Partner(BusinessModel):
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        """Normalise the registration number and domain before the field checks run."""
         errors = {}
+        for name, normalize in (
+            ("registration_number", normalize_brn),
+            ("domain", normalize_domain),
+        ):
+            try:
+                setattr(self, name, normalize(getattr(self, name)))
+            except ValidationError as exc:
+                errors[name] = exc.error_list
         try:
-            self.registration_number = normalize_brn(self.registration_number)
+            super().clean_fields(exclude=[*(exclude or []), *errors])
         except ValidationError as exc:
-            errors["registration_number"] = exc.error_list
-        try:
-            self.domain = normalize_domain(self.domain)
-        except ValidationError as exc:
-            errors["domain"] = exc.error_list
-        if self.parent_id and self.parent_id == self.pk:
-            errors["parent"] = [_("A partner cannot be its own parent.")]
+            errors.update(exc.error_dict)
         if errors:
             raise ValidationError(errors)
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A partner cannot be its own parent.")})
 
     @property
     def registration_number_display(self) -> str:

@@ -30,6 +30,7 @@ from prm.partners.models import (
     Partner,
     PartnerType,
     PortalSettings,
+    SavedFilter,
     Tag,
 )
 from prm.partners.names import name_key, similar_keys
@@ -180,7 +181,8 @@ def partner_create(
         partner.owner = actor
     if partner.stage != lifecycle.Stage.PROSPECT and partner.stage not in lifecycle.Stage.values:
         raise BusinessError(_("Unknown stage."), field="stage")
-    partner.full_clean(exclude=["types", "tags"])
+    # Constraints last: a second registration number is a duplicate (409), not a form error.
+    partner.full_clean(exclude=["types", "tags"], validate_constraints=False)
     _check_relations(actor, partner)
     if actor.role == "partner_manager" and partner.owner_id != actor.pk:
         raise BusinessError(
@@ -200,6 +202,7 @@ def partner_create(
                 status=409,
                 details={"duplicates": [d.partner_id for d in duplicates]},
             )
+    partner.validate_constraints()
     partner.save()
     _set_types(partner, types)
     _set_tags(partner, tags)
@@ -325,9 +328,10 @@ def partner_merge(*, actor: User, survivor: Partner, duplicate: Partner) -> Part
             *duplicate.tags.values_list("name", flat=True),
         }
     )
-    access.unrestricted(AuditEntry).filter(partner_id=duplicate.pk).update(partner_id=survivor.pk)
-    duplicate_label = f"{duplicate.name} (#{duplicate.pk})"
+    duplicate_label, duplicate_pk = f"{duplicate.name} (#{duplicate.pk})", duplicate.pk
     duplicate.delete()
+    # The duplicate's history, its deletion included, now belongs to the survivor.
+    access.unrestricted(AuditEntry).filter(partner_id=duplicate_pk).update(partner_id=survivor.pk)
     for name, value in unique_values.items():
         setattr(survivor, name, value)
         filled.append(name)
@@ -469,3 +473,34 @@ def interaction_update(
 @transaction.atomic
 def interaction_delete(*, actor: User, interaction: Interaction) -> None:
     access.get_object(actor, Interaction, Action.DELETE, pk=interaction.pk).delete()
+
+
+# Saved filters -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def saved_filter_save(*, actor: User, list_name: str, name: str, query: str) -> SavedFilter:
+    """Keep a list's query string under a name; saving under a name already used for that
+    list replaces its query. Analysts read and do not save (the saved filter's policy)."""
+    role = access.role_of(actor)
+    if role is None or access.policy_of(SavedFilter).filter(actor, role, Action.ADD) is None:
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise BusinessError(_("Give the filter a name."), field="name")
+    saved = (
+        access.scope(actor, SavedFilter, Action.CHANGE)
+        .filter(list_name=list_name, name=name)
+        .first()
+    )
+    if saved is None:
+        saved = SavedFilter(user=actor, list_name=list_name, name=name)
+    saved.query = query
+    saved.full_clean()
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, actor: User, saved_filter: SavedFilter) -> None:
+    access.get_object(actor, SavedFilter, Action.DELETE, pk=saved_filter.pk).delete()

@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('partner__isnull', False), ('role__in', ['partner_user', 'partner_admin'])), models.Q(('partner__isnull', True), ('role__in', ['admin', 'analyst', 'partner_manager'])), _connector='OR'), name='user_portal_roles_have_partner'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('partner__isnull', False), ('role__in', ['partner_admin', 'partner_user'])), models.Q(('partner__isnull', True), ('role__in', ['admin', 'analyst', 'partner_manager'])), _connector='OR'), name='user_portal_roles_have_partner'),
         ),
     ]

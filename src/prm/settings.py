@@ -171,26 +171,39 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
-if EMAIL_URL.startswith("smtp"):
+
+
+def mailer_from_url(url: str) -> dict:
+    """``smtp://user:pass@host:port`` (also smtp+tls://, smtps://), ``file:///dir``,
+    ``console:`` (the development default) or ``memory:``."""
     from urllib.parse import unquote, urlparse
 
-    _mail = urlparse(EMAIL_URL)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _mail.hostname or "localhost"
-    EMAIL_PORT = _mail.port or 25
-    EMAIL_HOST_USER = unquote(_mail.username or "")
-    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
-    EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
-    EMAIL_USE_SSL = _mail.scheme == "smtps"
-elif EMAIL_URL.startswith("file://"):
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = EMAIL_URL.removeprefix("file://")
-elif EMAIL_URL in {"", "console:"}:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-elif EMAIL_URL == "memory:":
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-else:
-    raise ImproperlyConfigured(f"EMAIL_URL not understood: {EMAIL_URL!r}")
+    if url in {"", "console:"}:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if url == "memory:":
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": url.removeprefix("file://")},
+        }
+    parts = urlparse(url)
+    if parts.scheme in {"smtp", "smtp+tls", "smtps"}:
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": parts.scheme == "smtp+tls",
+                "use_ssl": parts.scheme == "smtps",
+            },
+        }
+    raise ImproperlyConfigured(f"EMAIL_URL not understood: {url!r}")
+
+
+MAILERS = {"default": mailer_from_url(EMAIL_URL)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PRM <prm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -11,7 +11,7 @@ PRM := .venv/bin/prm
 PG_URL ?= postgres://postgres@127.0.0.1:5432/prm
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup system-packages demo serve test test-sqlite test-postgres lint i18n bench clean
+.PHONY: help setup system-packages demo test lint bench clean
 
 help:
 	@echo "make demo   install everything, load demo data, serve on http://127.0.0.1:8000"
@@ -39,8 +39,11 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
+# Benchmarks run on throwaway databases: a temporary SQLite file, then PostgreSQL's prm_bench.
 bench: setup
-	$(PRM) bench partners
+	PRM_VAR_DIR=$$(mktemp -d) $(PRM) bench partners
+	psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS prm_bench" -c "CREATE DATABASE prm_bench"
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/prm_bench $(PRM) bench partners
 
 clean:
 	rm -rf .venv $(TOOLS) node_modules var

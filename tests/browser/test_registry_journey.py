@@ -8,7 +8,10 @@ from prm.accounts.roles import Role
 from tests.browser.conftest import screenshot
 from tests.conftest import make_partner, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "correct horse battery"  # make_user's password
 

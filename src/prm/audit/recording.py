@@ -46,12 +46,20 @@ def _audited_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    return {f.attname: _plain(getattr(obj, f.attname, None)) for f in _audited_fields(type(obj))}
+    # Deferred fields (.only()/.defer()) are left out: reading them would load each one.
+    deferred = obj.get_deferred_fields()
+    return {
+        f.attname: _plain(getattr(obj, f.attname, None))
+        for f in _audited_fields(type(obj))
+        if f.attname not in deferred
+    }
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     changes = {}
     for name, new in after.items():
+        if name in SKIPPED_FIELDS:
+            continue
         old = before.get(name)
         if old != new:
             changes[name] = [MASK, MASK] if name in MASKED_FIELDS else [old, new]

@@ -69,9 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before impersonation, which tells a staff member viewing as a partner that it is read-only.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "prm.accounts.middleware.ImpersonationMiddleware",
     "prm.audit.middleware.AuditContextMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -169,6 +170,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # Uploads: documents up to PRM_MAX_UPLOAD_MB; Django refuses far larger bodies outright.
 PRM_MAX_UPLOAD_MB = int(os.environ.get("PRM_MAX_UPLOAD_MB", "20"))
+# Imported CSV/XLSX files are refused above this size, before they are read.
+PRM_MAX_IMPORT_MB = int(os.environ.get("PRM_MAX_IMPORT_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -97,3 +97,37 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def _managed_user(actor: User, user: User, action: Action) -> User:
+    """The user ``actor`` may act on with ``action``; nobody deactivates or removes
+    themselves, so a company never locks its own admin out by mistake."""
+    target = access.get_object(actor, User, action, pk=user.pk)
+    if target.pk == actor.pk:
+        raise BusinessError(_("You cannot do this to your own account."), status=403)
+    return target
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """The user can no longer log in or use API tokens; their history stays."""
+    user = _managed_user(actor, user, Action.CHANGE)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> User:
+    user = _managed_user(actor, user, Action.CHANGE)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_remove(*, actor: User, user: User) -> None:
+    """Delete the account; the audit log keeps the changes it made, under its e-mail."""
+    _managed_user(actor, user, Action.DELETE).delete()

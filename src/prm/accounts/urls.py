@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from prm.accounts import views
+from prm.accounts import tokens_views, views
 from prm.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -65,4 +65,9 @@ urlpatterns = [
     ),
     path("impersonate/<int:user_id>/", views.impersonate_start, name="impersonate_start"),
     path("impersonate/stop/", views.impersonate_stop, name="impersonate_stop"),
+]
+
+urlpatterns += [
+    path("tokens/", tokens_views.token_list, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens_views.token_revoke, name="token_revoke"),
 ]

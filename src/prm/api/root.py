@@ -1,78 +1,42 @@
 """The REST API at /api/v1/: one NinjaAPI, a router per capability, JSON errors."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja import NinjaAPI, Swagger
 
+from prm.api import errors
 from prm.api.auth import BrowserSessionAuth, TokenAuth
-from prm.core.errors import BusinessError
 from prm.partners.api import router as partners_router
 
-api = NinjaAPI(
+
+class PrmApi(NinjaAPI):
+    """NinjaAPI whose URL patterns answer JSON even where ninja would not: a method the
+    path does not take (405) and a path that does not exist under /api/v1/ (404)."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = errors.json_method_not_allowed(pattern.callback)
+        return [*patterns, errors.unknown_path_pattern()], app_name, namespace
+
+
+api = PrmApi(
     title="PRM API",
     version="1",
-    description="Partner Relationship Management. Authenticate with `Authorization: Bearer <token>`"
-    " (create one with `prm token create --email E`).",
+    description=(
+        "Partner Relationship Management.\n\n"
+        "Authenticate with `Authorization: Bearer <token>`: create a token on the "
+        "*API tokens* page or with `prm token create --email E`. Lists answer "
+        '`{"items": [...], "count": N}` and take `?page=` and `?page_size=` (at most 200). '
+        'Errors answer `{"detail": "...", "code": "...", "field": "..."}` with a 4xx status.'
+    ),
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
-    docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_url="/docs",
+    # Swagger UI is served from ninja's own static files (no CDN); the online validator
+    # badge would call swagger.io, so it is switched off.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
-
-
-@api.exception_handler(BusinessError)
-def business_error(request, exc: BusinessError):
-    return api.create_response(request, exc.as_json(), status=exc.status)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(
-        request, {"detail": _("You do not have permission to do this.")}, status=403
-    )
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"detail": _("Missing, invalid, expired or revoked API token.")}, status=401
-    )
-
-
-@api.exception_handler(ValidationError)
-def invalid(request, exc: ValidationError):
-    errors = [
-        {
-            "loc": [str(part) for part in error.get("loc", ())],
-            "msg": str(error.get("msg", "")),
-            "type": error.get("type", ""),
-        }
-        for error in exc.errors
-    ]
-    return api.create_response(
-        request, {"detail": _("The request is not valid."), "errors": errors}, status=422
-    )
-
-
-@api.exception_handler(DjangoValidationError)
-def model_invalid(request, exc: DjangoValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(
-        request, {"detail": _("The request is not valid."), "errors": errors}, status=422
-    )
-
-
-@api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
-
+errors.install(api)
 
 api.add_router("/", partners_router)

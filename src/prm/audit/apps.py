@@ -8,7 +8,9 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.audit import recording
+        from prm.core.navigation import NavItem, register
 
         for model in apps.get_models():
             if getattr(model, "audited", False):
                 recording.connect(model)
+        register(NavItem("audit", _("Audit log"), "audit:list", "clock-history", order=900))

@@ -40,8 +40,9 @@ class PartnerFilter(django_filters.FilterSet):
     type = django_filters.MultipleChoiceFilter(
         label=_("Type"), choices=TypeCode.choices, field_name="types__code", distinct=True
     )
+    # ?tier=gold: the predicate compares the code, so the lookup goes through it.
     tier = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tier"), queryset=Tier.objects.all(), to_field_name="code"
+        label=_("Tier"), field_name="tier__code", queryset=Tier.objects.all(), to_field_name="code"
     )
     country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=list(countries))
     region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains")
@@ -81,14 +82,17 @@ class PartnerFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Contacts and tags are matched in subqueries: joining them would multiply rows.
+        contacts = Contact._base_manager.filter(name__icontains=value).values("partner_id")
+        tagged = Partner.tags.through.objects.filter(tag__name__iexact=value).values("partner_id")
         condition = (
             Q(name__icontains=value)
             | Q(legal_name__icontains=value)
             | Q(domain__icontains=value)
             | Q(region__icontains=value)
             | Q(industry__icontains=value)
-            | Q(tags__name__iexact=value)
-            | Q(contacts__name__icontains=value)
+            | Q(pk__in=tagged)
+            | Q(pk__in=contacts)
         )
         key = name_key(value)
         if key:
@@ -96,8 +100,7 @@ class PartnerFilter(django_filters.FilterSet):
         digits = value.replace("-", "").replace(" ", "")
         if digits.isdigit() and len(digits) >= 3:
             condition |= Q(registration_number__startswith=digits)
-        matching = queryset.filter(condition).values("pk")
-        return queryset.filter(pk__in=matching)
+        return queryset.filter(condition)
 
 
 class ContactFilter(django_filters.FilterSet):

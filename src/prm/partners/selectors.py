@@ -1,11 +1,25 @@
 """Reads: every list and lookup of partner data, scoped to the acting user."""
 
 from django.db.models import Count, QuerySet
+from django.http import QueryDict
 
 from prm.accounts.models import User
 from prm.core import access
 from prm.partners.filters import ContactFilter, DocumentFilter, InteractionFilter, PartnerFilter
 from prm.partners.models import Contact, Document, Interaction, Partner
+
+
+def filled(params) -> QueryDict:
+    """The query without blank values: a filter form sends every field, filled or not, and
+    "no country chosen" must mean "any country", not an invalid one."""
+    result = QueryDict(mutable=True)
+    if params is None:
+        return result
+    for key, values in params.lists():
+        kept = [v for v in values if v.strip()]
+        if kept:
+            result.setlist(key, kept)
+    return result
 
 
 def partner_list(*, user: User, params=None, request=None) -> tuple[PartnerFilter, QuerySet]:
@@ -20,7 +34,7 @@ def partner_list(*, user: User, params=None, request=None) -> tuple[PartnerFilte
         .select_related("tier", "owner", "parent")
         .prefetch_related("types", "tags")
     )
-    filterset = PartnerFilter(params, queryset=base, request=request)
+    filterset = PartnerFilter(filled(params), queryset=base, request=request)
     if not filterset.is_valid():
         return filterset, base.none()
     queryset = filterset.qs
@@ -42,19 +56,19 @@ def partner_get(*, user: User, pk) -> Partner:
 
 def contact_list(*, user: User, params=None, request=None):
     base = access.scope(user, Contact).select_related("partner")
-    filterset = ContactFilter(params, queryset=base, request=request)
+    filterset = ContactFilter(filled(params), queryset=base, request=request)
     return filterset, filterset.qs if filterset.is_valid() else base.none()
 
 
 def document_list(*, user: User, params=None, request=None):
     base = access.scope(user, Document).select_related("partner", "uploaded_by")
-    filterset = DocumentFilter(params, queryset=base, request=request)
+    filterset = DocumentFilter(filled(params), queryset=base, request=request)
     return filterset, filterset.qs if filterset.is_valid() else base.none()
 
 
 def interaction_list(*, user: User, params=None, request=None):
     base = access.scope(user, Interaction).select_related("partner", "user", "contact")
-    filterset = InteractionFilter(params, queryset=base, request=request)
+    filterset = InteractionFilter(filled(params), queryset=base, request=request)
     return filterset, filterset.qs if filterset.is_valid() else base.none()
 
 

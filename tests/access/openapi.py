@@ -97,13 +97,13 @@ def _value(name: str, schema: dict, model: type[models.Model] | None, side: Side
         return choices[0]
     kind, fmt = schema.get("type"), schema.get("format")
     if fmt == "binary":
-        return SimpleUploadedFile(f"{side.marker}.pdf", b"%PDF-1.4\n", "application/pdf")
+        return SimpleUploadedFile("upload.pdf", b"%PDF-1.4\n", "application/pdf")
     if fmt == "date-time":
         return timezone.now().isoformat()
     if fmt == "date":
         return timezone.localdate().isoformat()
     if fmt == "email":
-        return f"{side.marker.lower()}-new@{side.key}.example"
+        return "new-address@example.org"
     if kind == "integer" or kind == "number":
         return schema.get("minimum", 1)
     if kind == "boolean":
@@ -112,7 +112,8 @@ def _value(name: str, schema: dict, model: type[models.Model] | None, side: Side
         return []
     if kind == "object":
         return {}
-    return f"{side.marker} via the API"[: schema.get("maxLength", 200)]
+    # Neutral text: responses echo it, and the side's marker in it would look like a leak.
+    return "Changed via the API"[: schema.get("maxLength", 200)]
 
 
 def _related_model(model: type[models.Model] | None, name: str) -> type[models.Model] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -15,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.utils import timezone
 
+from prm.accounts import services as account_services
 from tests.access.samples import Side
 
 HTML_METHODS = ("get", "post", "put", "patch", "delete")
@@ -22,6 +22,12 @@ WRITE_METHODS = ("post", "put", "patch", "delete")
 # Answers that say nothing about the object: the route is closed to this user whatever
 # the id, so they are accepted when a missing id gets exactly the same answer.
 ROLE_REFUSALS = {301, 302, 303, 400, 401, 403}
+
+
+def token_headers(user, scope: str = "write") -> dict[str, str]:
+    """Headers with a new API token of ``user``."""
+    raw = account_services.token_create(actor=None, user=user, scope=scope)[1]
+    return {"authorization": f"Bearer {raw}"}
 
 
 def leak_tokens(side: Side) -> list[str]:
@@ -45,19 +51,15 @@ def send(
     data: dict[str, Any] | None = None,
     *,
     htmx: bool = False,
-    as_json: bool = False,
     headers: dict[str, str] | None = None,
 ):
+    """A form-encoded request, as a browser (or htmx, with ``HX-Request``) sends it."""
     headers = dict(headers or {})
     if htmx:
         headers["HX-Request"] = "true"
     data = data or {}
     if method == "get":
         return client.get(url, headers=headers)
-    if as_json:
-        return client.generic(
-            method.upper(), url, json.dumps(data), "application/json", headers=headers
-        )
     if method == "post":
         return client.post(url, data, headers=headers)
     plain = {k: v for k, v in data.items() if not hasattr(v, "read")}

@@ -12,6 +12,7 @@ meta-tests fail for a parameter that is in neither.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
+from prm.api.root import api
 from prm.imports import registry as import_registry
 from tests.access import samples
 
@@ -35,6 +37,14 @@ SKIPPED_ROUTES = {
     "accounts:login": "signing in; a POST with a wrong password counts towards the lock-out",
 }
 
+# API URLs that are not operations of the OpenAPI document, each with the reason.
+API_UNDOCUMENTED = {
+    "openapi-json": "the OpenAPI document itself",
+    "openapi-view": "the interactive documentation page",
+    "api-root": "an index of the resources, the same for everyone",
+    "unknown": "answers 404 in JSON for any path that is not an endpoint",
+}
+
 # Parameters that name an object but are not named after its model:
 # {(route name or "METHOD /api/path", parameter): "app.Model"}.
 PARAM_MODELS: dict[tuple[str, str], str] = {
@@ -44,7 +54,7 @@ PARAM_MODELS: dict[tuple[str, str], str] = {
 
 # Parameters that do not name a stored object: the values to try them with.
 PARAM_VALUES: dict[str, Callable[[], list[str]]] = {
-    "uidb64": lambda: ["MQ"],
+    "uidb64": lambda: ["MA"],
     "token": lambda: ["set-password"],
     "entity": lambda: import_registry.names(),
 }
@@ -215,22 +225,31 @@ def _expanded(route: Route) -> list[Route]:
     return result
 
 
+def api_url_templates() -> set[str]:
+    """The API's URL patterns as Django resolves them, written as OpenAPI paths."""
+    templates = set()
+    for pattern, namespace, url_name in _walk(get_resolver()):
+        if namespace.split(":")[0] == "api" and url_name not in API_UNDOCUMENTED:
+            templates.add("/" + _PARAM.sub(lambda m: "{" + m["name"] + "}", pattern))
+    return templates
+
+
+@functools.cache
+def _openapi() -> dict:
+    return api.get_openapi_schema()
+
+
 def api_operations() -> list[Operation]:
     """Every operation of the OpenAPI document, with mapped path parameters."""
-    from prm.api.root import api
-
-    schema = api.get_openapi_schema()
     operations = []
-    for path, methods in schema["paths"].items():
+    for path, methods in _openapi()["paths"].items():
         for method, operation in methods.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             key = f"{method.upper()} {path}"
             params, unmapped = [], []
             for match in _API_PARAM.finditer(path):
-                param = _map_param(
-                    key, match["name"], None, _segment_before(path, match.start()), None
-                )
+                param = _map_param(key, match["name"], _segment_before(path, match.start()), None)
                 (params.append(param) if param else unmapped.append(match["name"]))
             operations.append(
                 Operation(
@@ -241,9 +260,7 @@ def api_operations() -> list[Operation]:
 
 
 def openapi_components() -> dict:
-    from prm.api.root import api
-
-    return api.get_openapi_schema().get("components", {})
+    return _openapi().get("components", {})
 
 
 def fillings(route: Route, attacker, victim) -> list[tuple[dict[str, Any], dict[str, Any]]]:

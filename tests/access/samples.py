@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
+from prm.accounts import services as account_services
 from prm.accounts.models import User
 from prm.accounts.roles import Role
 from prm.audit.models import AuditEntry
@@ -30,6 +31,7 @@ from prm.audit.recording import SKIPPED_FIELDS as SKIPPED
 from prm.audit.recording import partner_id_of
 from prm.core import access
 from prm.core.access import OwnerPolicy, PartnerPolicy, Policy, StaffReadPolicy
+from prm.imports import services as import_services
 from prm.partners.models import Partner
 
 # Models of prm.* apps without an access policy: readable by everyone who is signed in,
@@ -94,6 +96,9 @@ class Side:
     portal_user: User
     staff: User  # the partner manager who owns the partner
     objects: dict[str, models.Model] = field(default_factory=dict)
+    # Set once the module's world is built: a sample made later would outlive the test
+    # (and the savepoint) that made it.
+    sealed: bool = False
 
     @property
     def marker(self) -> str:
@@ -104,7 +109,7 @@ class Side:
         key = label(model)
         if key not in self.objects:
             factory = FACTORIES.get(key)
-            if factory is None:
+            if factory is None or self.sealed:
                 raise LookupError(f"{key} has no sample factory in tests/access/samples.py")
             self.objects[key] = factory(model, self)
         return self.objects[key]
@@ -296,11 +301,9 @@ def document(model: type[models.Model], side: Side) -> models.Model:
 
 def import_run(model: type[models.Model], side: Side) -> models.Model:
     """A previewed contacts import of the side's partner manager, one row for its partner."""
-    from prm.imports import services
-
     csv = f"partner,name\n{side.partner.registration_number},{side.marker} imported\n"
     upload = SimpleUploadedFile("contacts.csv", csv.encode(), content_type="text/csv")
-    return services.import_preview(actor=side.staff, entity_name="contacts", upload=upload)
+    return import_services.import_preview(actor=side.staff, entity_name="contacts", upload=upload)
 
 
 def audit_entry(model: type[models.Model], side: Side) -> models.Model:
@@ -308,9 +311,7 @@ def audit_entry(model: type[models.Model], side: Side) -> models.Model:
 
 
 def api_token(model: type[models.Model], side: Side) -> models.Model:
-    from prm.accounts import services
-
-    return services.token_create(actor=None, user=side.portal_admin, name=side.marker)[0]
+    return account_services.token_create(actor=None, user=side.portal_admin, name=side.marker)[0]
 
 
 # Every model with an access policy, and how to make a sample of it for a side.

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from prm.accounts import services as account_services
 from prm.accounts.models import ApiToken
 from prm.accounts.roles import Role
 from prm.core.access import PartnerPolicy
@@ -24,11 +23,6 @@ PORTAL_ROLES = [Role.PARTNER_ADMIN, Role.PARTNER_USER]
 
 def _id(op):
     return str(op)
-
-
-def _token(user, scope=ApiToken.Scope.WRITE) -> dict[str, str]:
-    raw = account_services.token_create(actor=None, user=user, scope=scope)[1]
-    return {"authorization": f"Bearer {raw}"}
 
 
 def call(client, op, url, body=None, headers=None, query=""):
@@ -61,6 +55,13 @@ def test_every_api_parameter_is_mapped():
     )
 
 
+def test_every_api_url_is_in_the_openapi_document():
+    """An endpoint left out of the schema would escape the tests below."""
+    documented = {op.template for op in OPERATIONS}
+    served = routes.api_url_templates()
+    assert served <= documented, f"not in the OpenAPI document: {served - documented}"
+
+
 def test_the_api_is_discovered():
     """The discovery itself: the partner registry's endpoints are among the operations."""
     paths = {op.template for op in OPERATIONS}
@@ -71,7 +72,7 @@ def test_the_api_is_discovered():
 def test_the_mapped_ids_and_bodies_work_for_an_admin(op, world, clients):
     """An admin's identical request succeeds, so a refusal below is the access layer's."""
     url = op.url(routes.distinct_values(op, world.b, world.a))
-    body, headers = openapi.body(op, COMPONENTS, world.b), _token(world.admin)
+    body, headers = openapi.body(op, COMPONENTS, world.b), probe.token_headers(world.admin)
     response, _changed = probe.trial(
         world, clients.new(), world.admin, lambda c: call(c, op, url, body, headers)
     )
@@ -88,7 +89,7 @@ def test_the_mapped_ids_and_bodies_work_for_an_admin(op, world, clients):
 def test_portal_users_get_404_for_another_partners_objects(op, role, auth, world, clients):
     user = world.portal(role)
     client = clients.new()
-    headers = _token(user) if auth == "token" else None
+    headers = probe.token_headers(user) if auth == "token" else None
     if auth == "session":
         client.force_login(user)
     body = openapi.body(op, COMPONENTS, world.b)
@@ -115,7 +116,7 @@ def test_portal_users_own_requests_never_reach_another_partner(op, role, world, 
     nothing of B shows, nothing of B changes."""
     user = world.portal(role)
     client = clients.new()
-    headers = _token(user)
+    headers = probe.token_headers(user)
     url = op.url(routes.own_values(op, world.a))
     b = world.b.partner.pk
     attack = f"?partner={b}&parent={b}&partner_id={b}&q=Bravo&page_size=200"
@@ -149,7 +150,7 @@ def test_the_analyst_is_refused_every_write(op, world, clients):
     url = op.url(routes.distinct_values(op, world.b, world.a))
     body = openapi.body(op, COMPONENTS, world.b)
     client = clients.new()
-    headers = _token(world.analyst)
+    headers = probe.token_headers(world.analyst)
     before = world.state()
     response = call(client, op, url, body, headers)
     after = world.state()
@@ -157,7 +158,7 @@ def test_the_analyst_is_refused_every_write(op, world, clients):
         f"{op} as the analyst: {response.status_code} {response.content[:300]!r}"
     )
     assert after == before, f"{op} as the analyst changed {differences(before, after)}"
-    admin_headers = _token(world.admin)
+    admin_headers = probe.token_headers(world.admin)
     _admin, effective = probe.trial(
         world, clients.new(), world.admin, lambda c: call(c, op, url, body, admin_headers)
     )
@@ -168,10 +169,14 @@ def test_the_analyst_is_refused_every_write(op, world, clients):
 def test_partner_managers_change_nothing_of_partners_they_do_not_own(op, world, clients):
     url = op.url(routes.distinct_values(op, world.b, world.a))
     body = openapi.body(op, COMPONENTS, world.b)
+    headers = probe.token_headers(world.manager)
     before = world.b.rows()
-    response = call(clients.new(), op, url, body, _token(world.manager))
+    response = call(clients.new(), op, url, body, headers)
     after = world.b.rows()
-    assert response.status_code in {403, 404}, f"{op} as A's manager: {response.status_code}"
+    if op.object_params or "partner" in body():
+        # It names B's objects or B itself (a create without a partner, such as a new
+        # partner, is the manager's own business).
+        assert response.status_code in {403, 404}, f"{op} as A's manager: {response.status_code}"
     assert after == before, f"{op} as A's manager changed {differences(before, after)}"
 
 
@@ -179,11 +184,10 @@ def test_partner_managers_change_nothing_of_partners_they_do_not_own(op, world, 
 def test_read_only_tokens_and_anonymous_requests_change_nothing(op, world, clients):
     url = op.url(routes.distinct_values(op, world.b, world.a))
     body = openapi.body(op, COMPONENTS, world.b)
-    read_only = _token(world.admin, ApiToken.Scope.READ)
+    read_only = probe.token_headers(world.admin, ApiToken.Scope.READ)
     before = world.state()
-    for headers in (read_only, None):
-        response = call(clients.new(), op, url, body, headers)
-        assert response.status_code == 401, f"{op}: {response.status_code}"
+    assert call(clients.new(), op, url, body, read_only).status_code == 403
+    assert call(clients.new(), op, url, body).status_code == 401
     after = world.state()
     assert after == before, f"{op} changed {differences(before, after)}"
 

@@ -2,6 +2,7 @@
 partner B's objects, and the analyst changes nothing."""
 
 import pytest
+from django.urls import reverse
 
 from prm.accounts.roles import Role
 from tests.access import probe, routes
@@ -149,3 +150,27 @@ def test_only_admins_enter_django_admin(role, world, clients):
     assert response["Location"].startswith("/admin/login/")
     client.force_login(world.admin)
     assert client.get("/admin/").status_code == 200
+
+
+PORTAL_ROUTES = [r for r in FILLABLE if r.is_portal]
+
+
+@pytest.mark.parametrize("route", PORTAL_ROUTES, ids=str)
+def test_staff_viewing_as_a_partner_see_only_it_and_change_nothing(route, world, clients):
+    """'View as partner' shows the portal exactly as A's user sees it, read-only."""
+    client = clients.new()
+    client.force_login(world.admin)
+    start = reverse("accounts:impersonate_start", args=[world.a.portal_admin.pk])
+    assert client.post(start).status_code == 302
+    own_url = route.url(routes.own_values(route, world.a))
+    before = world.state()
+    for method in WRITE_METHODS:
+        response = probe.send(client, method, own_url, {"name": "Changed", "confirm": "yes"})
+        assert response.status_code < 500
+    after = world.state()
+    assert after == before, f"{own_url} viewed as A changed {differences(before, after)}"
+    for values, _missing in routes.fillings(route, world.a, world.b) if route.object_params else []:
+        response = client.get(route.url(values))
+        assert response.status_code in {404, 405}, f"{route.url(values)} viewed as A"
+    response = client.get(own_url)
+    assert not probe.leaks(probe.body(response), world.b)

@@ -62,3 +62,13 @@ def test_passwords_are_never_written_to_the_log(db, manager):
     manager.save()
     entry = entries(object_id=str(manager.pk), content_type__model="user")[-1]
     assert "another secret phrase" not in str(entry.changes)
+
+
+def test_a_log_in_is_recorded(client, manager):
+    response = client.post(
+        "/accounts/login/", {"username": manager.email, "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    entry = entries(action=AuditAction.LOGIN)[-1]
+    assert entry.actor == manager
+    assert entry.object_id == str(manager.pk)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,4 +14,5 @@ class AuditConfig(AppConfig):
         for model in apps.get_models():
             if getattr(model, "audited", False):
                 recording.connect(model)
+        user_logged_in.connect(recording.record_login, dispatch_uid="audit-login")
         register(NavItem("audit", _("Audit log"), "audit:list", "clock-history", order=900))

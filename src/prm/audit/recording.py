@@ -174,3 +174,9 @@ def connect(model: type[models.Model]) -> None:
     bulk_created.connect(_on_bulk_create, sender=model, dispatch_uid=uid)
     for field in model._meta.many_to_many:
         m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+def record_login(sender, request, user, **kwargs):
+    """Log-ins are part of the trail: who signed in, and when."""
+    with context.acting(user, context.Channel.UI):
+        record(user, AuditAction.LOGIN)

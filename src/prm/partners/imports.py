@@ -349,12 +349,14 @@ def apply_partner(ctx: Context, data: dict[str, Any]) -> Outcome:
 def _create_partner(ctx: Context, data: dict[str, Any], types, tags) -> Outcome:
     if not types:
         raise RowError(_("Choose at least one partner type."), "types")
+    name_keys = _name_keys(ctx)
     if not ctx.allow_duplicates:
         duplicates = services.partner_duplicates(
             name=data.get("name", ""),
             legal_name=data.get("legal_name", ""),
             registration_number=data.get("registration_number", ""),
             domain=data.get("domain", ""),
+            name_keys=name_keys,
         )
         if duplicates:
             names = access.unrestricted(Partner).filter(
@@ -369,10 +371,20 @@ def _create_partner(ctx: Context, data: dict[str, Any], types, tags) -> Outcome:
                 % {"partners": ", ".join(f"{p.name} (#{p.pk})" for p in names)},
                 "name",
             )
-    services.partner_create(
+    partner = services.partner_create(
         actor=ctx.actor, data=data, types=types, tags=tags, allow_duplicate=True
     )
+    name_keys[partner.pk] = partner.name_key
     return Outcome.CREATED
+
+
+def _name_keys(ctx: Context) -> dict[int, str]:
+    """Every partner's name key, loaded once per file for the duplicate checks."""
+    if "partner_name_keys" not in ctx.cache:
+        ctx.cache["partner_name_keys"] = dict(
+            access.unrestricted(Partner).values_list("pk", "name_key")
+        )
+    return ctx.cache["partner_name_keys"]
 
 
 def partner_key(partner: Partner | None) -> str:

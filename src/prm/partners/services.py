@@ -68,6 +68,7 @@ def partner_duplicates(
     registration_number: str = "",
     domain: str = "",
     exclude_pk: int | None = None,
+    name_keys: dict[int, str] | None = None,
 ) -> list[Duplicate]:
     """Existing partners that look like the same company: the same registration number,
     the same e-mail domain, or a name that is the same or similar once legal forms,
@@ -95,7 +96,11 @@ def partner_duplicates(
         exact = partners.filter(name_key__in=keys).values_list("pk", flat=True)
         for pk in exact:
             found.setdefault(pk, Duplicate(pk, "name", 100.0))
-        choices = dict(partners.values_list("pk", "name_key"))
+        # An import checking many rows passes the keys it loaded once (``name_keys``).
+        if name_keys is None:
+            choices = dict(partners.values_list("pk", "name_key"))
+        else:
+            choices = {pk: key for pk, key in name_keys.items() if pk != exclude_pk}
         for key in keys:
             for pk, score in similar_keys(key, choices):
                 found.setdefault(pk, Duplicate(pk, "name", round(score, 1)))

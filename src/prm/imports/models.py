@@ -4,6 +4,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.core.access import OwnerPolicy
 from prm.core.models import AccessManager
@@ -23,7 +24,7 @@ class ImportRun(models.Model):
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Ready to apply")
         REJECTED = "rejected", _("Has errors")
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", pgettext_lazy("import run", "Applied")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

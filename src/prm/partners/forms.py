@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.accounts.models import User
 from prm.accounts.roles import Role
@@ -178,7 +179,9 @@ class ContactForm(StyledForm, forms.ModelForm):
 
 class DocumentUploadForm(StyledForm, forms.Form):
     file = forms.FileField(label=_("File"))
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(
+        label=pgettext_lazy("document", "Title"), max_length=200, required=False
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     expires_on = forms.DateField(
         label=_("Expires on"),

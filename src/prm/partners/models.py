@@ -4,7 +4,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -206,7 +206,7 @@ class Contact(BusinessModel):
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="contacts"
     )
     name = models.CharField(_("name"), max_length=120)
-    title = models.CharField(_("title"), max_length=120, blank=True)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     roles = models.JSONField(_("roles"), default=list, blank=True)
@@ -268,7 +268,7 @@ class Document(BusinessModel):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     kind = models.CharField(
         _("kind"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.OTHER
     )

@@ -4,7 +4,13 @@ from ninja import NinjaAPI, Swagger
 
 from prm.api import errors
 from prm.api.auth import BrowserSessionAuth, TokenAuth
+from prm.commissions.api import router as commissions_router
+from prm.contracts.api import router as contracts_router
+from prm.leads.api import router as leads_router
+from prm.onboarding.api import router as onboarding_router
 from prm.partners.api import router as partners_router
+from prm.sales.api import router as sales_router
+from prm.sourcing.api import router as sourcing_router
 
 
 class PrmApi(NinjaAPI):
@@ -40,3 +46,9 @@ api = PrmApi(
 errors.install(api)
 
 api.add_router("/", partners_router)
+api.add_router("/", sourcing_router, tags=["evaluations"])
+api.add_router("/", contracts_router, tags=["contracts"])
+api.add_router("/", onboarding_router, tags=["applications", "onboarding"])
+api.add_router("/", sales_router, tags=["deals"])
+api.add_router("/", leads_router, tags=["leads"])
+api.add_router("/", commissions_router, tags=["commissions"])

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "prm.sales",
     "prm.leads",
     "prm.commissions",
+    "prm.notifications",
     "prm.imports",
     "prm.dashboard",
     "prm.portal",
@@ -245,6 +246,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The address the product is reached at, for links in e-mails.
+PRM_BASE_URL = os.environ.get("PRM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "365"))
 

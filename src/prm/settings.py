@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "prm.core.context_processors.navigation_items",
+                "prm.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("commissions/", include("prm.commissions.urls")),
     path("imports/", include("prm.imports.urls")),
     path("audit/", include("prm.audit.urls")),
+    path("notifications/", include("prm.notifications.urls")),
     path("portal/", include("prm.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -59,6 +59,10 @@ PARAM_VALUES: dict[str, Callable[[], list[str]]] = {
     "entity": lambda: import_registry.names(),
 }
 
+for _module in samples.app_sample_modules():
+    PARAM_MODELS.update(getattr(_module, "PARAM_MODELS", {}))
+    PARAM_VALUES.update(getattr(_module, "PARAM_VALUES", {}))
+
 ID_NAMES = {"pk", "id"}
 MISSING_ID = 2_000_000_000
 _PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")

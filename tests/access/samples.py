@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime
 import decimal
 import functools
+import importlib
 import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -326,6 +328,22 @@ FACTORIES: dict[str, Callable[[type[models.Model], Side], models.Model]] = {
     "audit.AuditEntry": audit_entry,
     "imports.ImportRun": import_run,
 }
+
+
+def app_sample_modules() -> list[Any]:
+    """Each capability keeps its samples beside its own tests: ``tests/<app>/access_samples.py``
+    may define ``FACTORIES`` and ``UNRESTRICTED_MODELS`` (read here) and ``PARAM_MODELS`` and
+    ``PARAM_VALUES`` (read by ``routes.py``)."""
+    tests_dir = Path(__file__).resolve().parents[1]
+    return [
+        importlib.import_module(f"tests.{path.parent.name}.access_samples")
+        for path in sorted(tests_dir.glob("*/access_samples.py"))
+    ]
+
+
+for _module in app_sample_modules():
+    FACTORIES.update(getattr(_module, "FACTORIES", {}))
+    UNRESTRICTED_MODELS.update(getattr(_module, "UNRESTRICTED_MODELS", {}))
 
 
 def belongs_to(obj: models.Model, side: Side) -> bool:

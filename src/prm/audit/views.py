@@ -1,15 +1,13 @@
 """The audit log page: every recorded change, searchable, for staff."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from prm.audit import selectors
 from prm.core.decorators import staff_required
-
-PAGE_SIZE = 50
+from prm.core.pagination import paginate
 
 
 @require_GET
@@ -18,8 +16,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filterset, entries = selectors.audit_list(
         user=request.user, params=request.GET, request=request
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = list(page.paginator.get_elided_page_range(page.number))
+    page = paginate(request, entries)
     page.object_list = selectors.with_change_rows(page.object_list, user=request.user)
     form = filterset.form
     for field in form.fields.values():

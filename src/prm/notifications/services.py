@@ -1,5 +1,7 @@
 """Tell people what happened: in the app, and by e-mail after the change commits."""
 
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.utils import timezone, translation
 from prm.accounts.models import User
 from prm.core import access
 from prm.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -38,7 +42,11 @@ def notify(
 
 def _send(note: Notification) -> None:
     link = f"\n\n{settings.PRM_BASE_URL}{note.url}" if note.url else ""
-    send_mail(note.title, f"{note.body}{link}", None, [note.user.email], fail_silently=True)
+    try:
+        send_mail(note.title, f"{note.body}{link}", None, [note.user.email])
+    except (OSError, smtplib.SMTPException):
+        # The in-app notification stands; a mail server being down must not fail the change.
+        logger.exception("Could not e-mail notification %s", note.pk)
 
 
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:

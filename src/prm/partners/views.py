@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.pagination import paginate
 from prm.partners import lifecycle, selectors, services
 from prm.partners.filters import PartnerFilter
 from prm.partners.forms import (
@@ -48,7 +48,6 @@ from prm.partners.forms import (
 )
 from prm.partners.models import Contact, Document, Interaction, Partner, SavedFilter
 
-PAGE_SIZE = 50
 LIST_NAME = "partners"
 EXPIRY_WARNING_DAYS = 30
 DUPLICATE_REASONS = {
@@ -68,13 +67,6 @@ def _may(user: User, model, action: Action) -> bool:
     """Whether the user's role may perform ``action`` on some rows of ``model``."""
     role = access.role_of(user)
     return role is not None and access.policy_of(model).filter(user, role, action) is not None
-
-
-def paginate(request: HttpRequest, rows) -> Any:
-    """One page of ``rows`` (?page=), with the page numbers to show around it."""
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = list(page.paginator.get_elided_page_range(page.number))
-    return page
 
 
 def _list_query(params: QueryDict) -> str:

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from prm.accounts.models import User
 from prm.core import access
 from prm.core.access import Action
 from prm.core.errors import BusinessError
+from prm.core.pagination import paginate
 from prm.partners import selectors as partner_selectors
 from prm.partners import services as partner_services
 from prm.partners.documents import ALLOWED_TYPES
@@ -57,7 +57,7 @@ def _render(request: HttpRequest, template: str, section: str, context: dict) ->
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, queryset, PAGE_SIZE)
 
 
 def _form_error(form, exc: BusinessError) -> None:

@@ -1,0 +1,3 @@
+from tests.access.samples import generic
+
+FACTORIES = {"notifications.Notification": generic}

@@ -7,6 +7,7 @@ does not see.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,11 +34,21 @@ class World:
 
     def state(self) -> dict[Any, Any]:
         """Everything a request could change: every stored row and the audit log's size."""
-        rows = samples.stored_rows(lambda model: model._base_manager.all())
+        rows = self.snapshot.take()
         # Signing in is recorded too, and the tests sign users in as they go.
         changes = access.unrestricted(AuditEntry).exclude(action=AuditAction.LOGIN)
         rows["audit entries"] = changes.count()
         return rows
+
+    @functools.cached_property
+    def snapshot(self) -> samples.Snapshot:
+        return samples.Snapshot(lambda model: model._base_manager.all())
+
+    @functools.cached_property
+    def forms(self) -> dict[tuple[int, str], Any]:
+        """The forms found for (user, URL), kept for the module: the world they come from
+        is the same at the start of every test."""
+        return {}
 
     def portal(self, role: str) -> User:
         return self.a.portal_admin if role == Role.PARTNER_ADMIN else self.a.portal_user

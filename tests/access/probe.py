@@ -17,8 +17,11 @@ from django.utils import timezone
 from prm.accounts import services as account_services
 from tests.access.samples import Side
 
-HTML_METHODS = ("get", "post", "put", "patch", "delete")
-WRITE_METHODS = ("post", "put", "patch", "delete")
+# What pages receive: forms post, htmx also deletes. (Django reads no form data from PUT or
+# PATCH, so pages do not take them; the API's operations are probed with their own.)
+HTML_METHODS = ("get", "post", "delete")
+WRITE_METHODS = ("post", "delete")
+FORM_METHODS = ("post", "put", "patch", "delete")  # what a form or htmx element may send
 # Answers that say nothing about the object: the route is closed to this user whatever
 # the id, so they are accepted when a missing id gets exactly the same answer.
 ROLE_REFUSALS = {301, 302, 303, 400, 401, 403}
@@ -131,98 +134,79 @@ def trial(world, client: Client, user, call: Callable[[Client], Any]) -> tuple[A
 
 # -- HTML forms ---------------------------------------------------------------------------
 
+TEXT_KINDS = {"text", "search", "email", "url", "number", "tel", "password", "date", "time"}
+TEXT_KINDS |= {"datetime-local", "month", "week", "color", "range"}
+# Fields a filled-in form changes, so that sending it is a write one can see.
+CHANGED_FIELDS = ("name", "title", "summary", "notes", "subject", "description", "body")
+FILLER = "Changed by the access tests"
+
+
+@dataclass
+class Control:
+    name: str
+    kind: str  # an input type, "select" or "textarea"
+    value: str = ""
+    required: bool = False
+    checked: bool = False
+    max_length: int | None = None
+    accept: str = ""
+    multiple: bool = False
+    options: list[tuple[str, bool]] = field(default_factory=list)  # (value, selected)
+
 
 @dataclass
 class Form:
     action: str
     method: str
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # name -> accept
+    controls: list[Control] = field(default_factory=list)
+
+    def data(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """What a person filling in the form would send: its values, every required field
+        filled, one text field changed; and its file fields (name → accepted types)."""
+        data: dict[str, Any] = {}
+        files: dict[str, str] = {}
+        boxes: dict[str, list[Control]] = {}
+        for c in self.controls:
+            if c.kind == "file":
+                files[c.name] = c.accept
+            elif c.kind in {"checkbox", "radio"}:
+                boxes.setdefault(c.name, []).append(c)
+            elif c.kind == "select":
+                data[c.name] = _chosen(c)
+            elif c.kind in TEXT_KINDS or c.kind in {"textarea", "hidden"}:
+                data.setdefault(c.name, []).append(c.value or _filled(c))
+        for name, group in boxes.items():
+            checked = [c.value or "on" for c in group if c.checked]
+            if not checked and (len(group) > 1 or group[0].kind == "radio"):
+                checked = [group[0].value or "on"]  # a choice among several needs one
+            if checked:
+                data[name] = checked
+        data = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in data.items()}
+        for c in self.controls:
+            if c.name in CHANGED_FIELDS and isinstance(data.get(c.name), str) and data[c.name]:
+                data[c.name] = _limited(f"{data[c.name]} (changed)", c.max_length)
+                break
+        return data, files
 
 
-class _FormParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: tuple[str, bool] | None = None
-        self._options: list[tuple[str, bool]] = []
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k: v or "" for k, v in attrs_list}
-        if tag == "option" and self._select is not None:
-            self._options.append((attrs.get("value", ""), "selected" in attrs))
-        elif tag == "form":
-            method = attrs.get("method", "get").lower()
-            action = attrs.get("action", "")
-            for verb in WRITE_METHODS:
-                if f"hx-{verb}" in attrs:
-                    method, action = verb, attrs[f"hx-{verb}"]
-            self._form = Form(action=action, method=method)
-            self.forms.append(self._form)
-        elif self._form is None or "name" not in attrs:
-            return
-        elif tag == "input":
-            self._input(attrs)
-        elif tag == "select":
-            self._select = (attrs["name"], "multiple" in attrs)
-            self._options = []
-        elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self._text = []
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
-        elif tag == "select" and self._select and self._form is not None:
-            name, multiple = self._select
-            chosen = [v for v, selected in self._options if selected]
-            if not chosen:
-                chosen = [v for v, _selected in self._options if v][:1]
-            self._form.fields[name] = chosen if multiple else chosen[:1]
-            self._select = None
-        elif tag == "textarea" and self._textarea and self._form is not None:
-            text = "".join(self._text).strip()
-            self._form.fields[self._textarea] = [f"{text} (changed)" if text else "Changed"]
-            self._textarea = None
-
-    def handle_startendtag(self, tag, attrs) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def _input(self, attrs: dict[str, str]) -> None:
-        assert self._form is not None
-        kind = attrs.get("type", "text").lower()
-        name, value = attrs["name"], attrs.get("value", "")
-        if kind in {"submit", "button", "reset", "image"}:
-            return
-        if kind == "file":
-            self._form.files[name] = attrs.get("accept", "")
-        elif kind in {"checkbox", "radio"}:
-            if "checked" in attrs or (kind == "radio" and name not in self._form.fields):
-                self._form.fields.setdefault(name, [])
-                if kind == "radio":
-                    self._form.fields[name] = [value or "on"]
-                else:
-                    self._form.fields[name].append(value or "on")
-        elif kind == "hidden":
-            self._form.fields.setdefault(name, []).append(value)
-        else:
-            self._form.fields[name] = [_changed_input(kind, value)]
+def _chosen(control: Control) -> list[str]:
+    values = [v for v, selected in control.options if selected and v]
+    if not values and not control.multiple:
+        # Forms do not always mark a required choice; any real choice is a valid one.
+        values = [v for v, _selected in control.options if v][:1]
+    return values or [""]
 
 
-def _changed_input(kind: str, value: str) -> str:
+def _limited(text: str, max_length: int | None) -> str:
+    return text[-max_length:] if max_length else text
+
+
+def _filled(control: Control) -> str:
+    """A valid value for an empty field, when it is required."""
+    if not control.required:
+        return ""
     today = timezone.localdate()
-    if value and kind in {"text", "search", ""}:
-        return f"{value} (changed)"
-    if value:
-        return value
-    return {
+    by_kind = {
         "email": "changed@a.example",
         "url": "https://changed.example",
         "number": "1",
@@ -231,25 +215,102 @@ def _changed_input(kind: str, value: str) -> str:
         "datetime-local": f"{today.isoformat()}T09:00",
         "time": "09:00",
         "password": "Changed-passw0rd-9!",
-    }.get(kind, "Changed by the access tests")
+    }
+    return by_kind.get(control.kind) or _limited(FILLER, control.max_length)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._open: Control | None = None  # the select or textarea being read
+
+    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
+        attrs = {k: v or "" for k, v in attrs_list}
+        if tag == "form":
+            method, action = attrs.get("method", "get").lower(), attrs.get("action", "")
+            for verb in FORM_METHODS:
+                if f"hx-{verb}" in attrs:
+                    method, action = verb, attrs[f"hx-{verb}"]
+            self._form = Form(action=action, method=method)
+            self.forms.append(self._form)
+        elif tag == "option" and self._open is not None:
+            self._open.options.append((attrs.get("value", ""), "selected" in attrs))
+        elif self._form is not None and "name" in attrs and tag in {"input", "select", "textarea"}:
+            kind = attrs.get("type", "text").lower() if tag == "input" else tag
+            if kind in {"submit", "button", "reset", "image"}:
+                return
+            length = attrs.get("maxlength", "")
+            control = Control(
+                name=attrs["name"],
+                kind=kind,
+                value=attrs.get("value", ""),
+                required="required" in attrs,
+                checked="checked" in attrs,
+                max_length=int(length) if length.isdigit() else None,
+                accept=attrs.get("accept", ""),
+                multiple="multiple" in attrs,
+            )
+            self._form.controls.append(control)
+            if tag in {"select", "textarea"}:
+                self._open = control
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None and self._open.kind == "textarea":
+            self._open.value += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag in {"select", "textarea"} and self._open is not None:
+            self._open.value = self._open.value.strip()
+            self._open = None
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.handle_starttag(tag, attrs)
 
 
 def forms_for(content: bytes, url: str) -> list[Form]:
-    """The forms of a page that send data back to ``url`` itself."""
+    """The forms of a page that send data to ``url``."""
     parser = _FormParser()
     parser.feed(content.decode("utf-8", errors="replace"))
     path = urlsplit(url).path
     return [
         f
         for f in parser.forms
-        if f.method in WRITE_METHODS and urlsplit(f.action).path in {"", path}
+        if f.method in FORM_METHODS and urlsplit(f.action).path in {"", path}
     ]
+
+
+def find_forms(client: Client, url: str) -> list[Form]:
+    """The forms that send data to ``url``: on its own page or, for a route that only takes
+    POST (an upload, a delete button), on the page above it (``/partners/7/`` for
+    ``/partners/7/stage/``)."""
+    path = urlsplit(url).path
+    pages = [path]
+    parts = [p for p in path.split("/") if p]
+    for depth in range(len(parts) - 1, max(len(parts) - 3, 0), -1):
+        pages.append("/" + "/".join(parts[:depth]) + "/")
+    for page_url in pages:
+        page = client.get(page_url)
+        if page.status_code != 200 or getattr(page, "streaming", False):
+            continue
+        found = [
+            f
+            for f in forms_for(page.content, url)
+            if page_url == path or urlsplit(f.action).path == path
+        ]
+        if found:
+            return found
+    return []
 
 
 def upload(accept: str) -> SimpleUploadedFile:
     if "csv" in accept or "spreadsheet" in accept or "xls" in accept:
-        return SimpleUploadedFile("sample.csv", b"name\nChanged\n", content_type="text/csv")
-    return SimpleUploadedFile("sample.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+        content = f"name,types\n{FILLER},reseller\n".encode()
+        return SimpleUploadedFile("upload.csv", content, content_type="text/csv")
+    return SimpleUploadedFile("upload.pdf", b"%PDF-1.4\n", content_type="application/pdf")
 
 
 def form_payload(forms: list[Form], target: models.Model | None, partner_id: int | None):
@@ -263,12 +324,14 @@ def form_payload(forms: list[Form], target: models.Model | None, partner_id: int
     files: dict[str, str] = {}
     if forms:
         for form in forms:
-            data.update({k: v if len(v) != 1 else v[0] for k, v in form.fields.items()})
-            files.update(form.files)
+            values, uploads = form.data()
+            data.update(values)
+            files.update(uploads)
     elif target is not None:
         data = _object_payload(target)
     else:
-        data = {"name": "Changed by the access tests", "title": "Changed", "confirm": "yes"}
+        # What small action forms tend to send (a name, a saved query, a confirmation).
+        data = {"name": FILLER, "title": FILLER, "query": "q=changed", "confirm": "yes"}
     if partner_id is not None:
         for key in ("partner", "partner_id"):
             data[key] = str(partner_id)

@@ -125,7 +125,13 @@ class Route:
 
     @property
     def is_portal(self) -> bool:
-        return self.namespace == "portal"
+        """A page of the partner portal (its own app's, or a capability's ``portal_*``)."""
+        url_name = self.name.rpartition(":")[2]
+        return (
+            self.namespace == "portal"
+            or url_name.startswith("portal")
+            or "/portal/" in self.template
+        )
 
     @property
     def object_params(self) -> tuple[Param, ...]:

@@ -22,7 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from prm.accounts import services as account_services
@@ -128,20 +128,45 @@ class Side:
         Compared before and after a request, it shows any row of this side added, changed,
         deleted or moved to another side.
         """
-        return stored_rows(lambda model: owned_rows(model, self))
+        return self.snapshot.take()
+
+    @functools.cached_property
+    def snapshot(self) -> Snapshot:
+        return Snapshot(lambda model: owned_rows(model, self))
 
 
-def stored_rows(rows_of: Callable[[type[models.Model]], models.QuerySet]) -> dict[Any, Any]:
+class Snapshot:
     """The values of the rows ``rows_of`` gives for every guarded model but the audit log,
-    keyed by (model, pk)."""
-    state: dict[tuple[str, Any], dict[str, Any]] = {}
-    for model in guarded_models():
-        if isinstance(policy(model), StaffReadPolicy):
-            continue  # records about changes, counted separately
-        names = [f.attname for f in model._meta.concrete_fields if f.attname not in SKIPPED]
-        for row in rows_of(model).values("pk", *names):
-            state[(label(model), row.pop("pk"))] = row
-    return state
+    keyed by (model, pk).
+
+    The tests take thousands of these, so each model's query is compiled to SQL once (the
+    world it reads stays the same for a whole module) and then only executed.
+    """
+
+    def __init__(self, rows_of: Callable[[type[models.Model]], models.QuerySet]) -> None:
+        self.rows_of = rows_of
+        self._queries: list[tuple[str, list[str], str, Any]] | None = None
+
+    def _compile(self) -> list[tuple[str, list[str], str, Any]]:
+        queries = []
+        for model in guarded_models():
+            if isinstance(policy(model), StaffReadPolicy):
+                continue  # records about changes, counted separately
+            names = [f.attname for f in model._meta.concrete_fields if f.attname not in SKIPPED]
+            sql, params = self.rows_of(model).values_list("pk", *names).query.sql_with_params()
+            queries.append((label(model), names, sql, params))
+        return queries
+
+    def take(self) -> dict[Any, Any]:
+        if self._queries is None:
+            self._queries = self._compile()
+        state: dict[tuple[str, Any], dict[str, Any]] = {}
+        with connection.cursor() as cursor:
+            for key, names, sql, params in self._queries:
+                cursor.execute(sql, params)
+                for pk, *values in cursor.fetchall():
+                    state[(key, pk)] = dict(zip(names, values, strict=True))
+        return state
 
 
 def differences(before: dict[Any, Any], after: dict[Any, Any]) -> dict[Any, Any]:
@@ -154,6 +179,8 @@ def owned_rows(model: type[models.Model], side: Side) -> models.QuerySet:
     """The rows of ``model`` that belong to ``side``, read past the access layer."""
     rule = policy(model)
     rows = model._base_manager.all()
+    if label(model) in OWNED_ROWS:
+        return OWNED_ROWS[label(model)](side)
     if isinstance(rule, PartnerPolicy):
         path = f"{rule.partner_path}__pk" if rule.partner_path else "pk"
         return rows.filter(**{path: side.partner.pk})
@@ -162,7 +189,10 @@ def owned_rows(model: type[models.Model], side: Side) -> models.QuerySet:
         return rows.filter(**{f"{rule.user_path}__pk__in": users})
     if isinstance(rule, StaffReadPolicy) and model is AuditEntry:
         return rows.filter(partner_id=side.partner.pk)
-    raise LookupError(f"Do not know which {label(model)} rows belong to a partner")
+    raise LookupError(
+        f"Do not know which {label(model)} rows belong to a partner: add it to OWNED_ROWS "
+        "(tests/<app>/access_samples.py)"
+    )
 
 
 # -- factories ----------------------------------------------------------------------------
@@ -171,45 +201,38 @@ def owned_rows(model: type[models.Model], side: Side) -> models.QuerySet:
 def generic(model: type[models.Model], side: Side) -> models.Model:
     """A row of ``model`` belonging to ``side``, its required fields filled by their type.
 
-    The row is tied to the side along the model's policy: ``partner_path`` for partner-owned
-    models, ``user_path`` (the side's portal admin) for user-owned ones.
+    The row is tied to the side along the model's policy: ``partner_path`` to the side's
+    partner for partner-owned models, ``user_path`` to the side's partner manager for
+    user-owned ones.
     """
     rule = policy(model)
     values: dict[str, Any] = {}
     if isinstance(rule, PartnerPolicy):
-        values.update(_along_path(model, rule.partner_path, side))
+        values.update(_along(model, rule.partner_path, side.partner, "partner_path", side))
     elif isinstance(rule, OwnerPolicy):
-        values.update(_along_user_path(model, rule.user_path, side))
+        values.update(_along(model, rule.user_path, side.staff, "user_path", side))
     _fill_required(model, side, values)
     obj = model(**values)
     obj.save()
     return obj
 
 
-def _along_path(model: type[models.Model], path: str, side: Side) -> dict[str, Any]:
+def _along(
+    model: type[models.Model], path: str, owner: models.Model, attribute: str, side: Side
+) -> dict[str, Any]:
+    """The first field of ``path`` set so that following the path leads to ``owner``
+    (``deal__partner``: a deal of the side's partner; its own sample when it has one)."""
     head, _sep, rest = path.partition("__")
     if not rest:
-        return {head: side.partner}
+        return {head: owner}
     related = model._meta.get_field(head).related_model
-    parent = _owned_by_path(related, rest, side)
+    if getattr(policy(related), attribute, None) == rest and label(related) in FACTORIES:
+        return {head: side.sample(related)}
+    values = _along(related, rest, owner, attribute, side)
+    _fill_required(related, side, values)
+    parent = related(**values)
+    parent.save()
     return {head: parent}
-
-
-def _owned_by_path(model: type[models.Model], path: str, side: Side) -> models.Model:
-    rule = policy(model)
-    if isinstance(rule, PartnerPolicy) and rule.partner_path == path:
-        return side.sample(model)
-    values = _along_path(model, path, side)
-    _fill_required(model, side, values)
-    obj = model(**values)
-    obj.save()
-    return obj
-
-
-def _along_user_path(model: type[models.Model], path: str, side: Side) -> dict[str, Any]:
-    if "__" in path:
-        raise LookupError(f"{label(model)}: register a factory for user_path {path!r}")
-    return {path: side.portal_admin}
 
 
 def _fill_required(model: type[models.Model], side: Side, values: dict[str, Any]) -> None:
@@ -332,8 +355,8 @@ FACTORIES: dict[str, Callable[[type[models.Model], Side], models.Model]] = {
 
 def app_sample_modules() -> list[Any]:
     """Each capability keeps its samples beside its own tests: ``tests/<app>/access_samples.py``
-    may define ``FACTORIES`` and ``UNRESTRICTED_MODELS`` (read here) and ``PARAM_MODELS`` and
-    ``PARAM_VALUES`` (read by ``routes.py``)."""
+    may define ``FACTORIES``, ``UNRESTRICTED_MODELS`` and ``OWNED_ROWS`` (read here) and
+    ``PARAM_MODELS`` and ``PARAM_VALUES`` (read by ``routes.py``)."""
     tests_dir = Path(__file__).resolve().parents[1]
     return [
         importlib.import_module(f"tests.{path.parent.name}.access_samples")
@@ -341,9 +364,14 @@ def app_sample_modules() -> list[Any]:
     ]
 
 
+# Rows that belong to a side, for models whose policy is not one of prm.core.access's:
+# {"app.Model": function of the side giving a queryset}.
+OWNED_ROWS: dict[str, Callable[[Side], models.QuerySet]] = {}
+
 for _module in app_sample_modules():
     FACTORIES.update(getattr(_module, "FACTORIES", {}))
     UNRESTRICTED_MODELS.update(getattr(_module, "UNRESTRICTED_MODELS", {}))
+    OWNED_ROWS.update(getattr(_module, "OWNED_ROWS", {}))
 
 
 def belongs_to(obj: models.Model, side: Side) -> bool:

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ContractsConfig(AppConfig):
     name = "prm.contracts"
     verbose_name = _("Contracts")
+
+    def ready(self) -> None:
+        from prm.core.navigation import NavItem, register
+
+        register(
+            NavItem("contracts", _("Contracts"), "contracts:list", "file-earmark-text", order=30)
+        )

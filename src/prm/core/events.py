@@ -38,6 +38,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "deal.won": ("deal_id", "partner_id"),
     "lead.assigned": ("lead_id", "partner_id"),
     "commission.statement_approved": ("statement_id", "partner_id"),
+    "sourcing.candidate_decided": ("candidate_id", "partner_id", "project_id", "decision"),
 }
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class LeadsConfig(AppConfig):
     name = "prm.leads"
     verbose_name = _("Leads")
+
+    def ready(self) -> None:
+        from prm.core.navigation import NavItem, register
+
+        register(NavItem("leads", _("Leads"), "leads:list", "bullseye", order=35))

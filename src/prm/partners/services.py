@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.models import User
@@ -268,33 +269,65 @@ def partner_change_stage(*, actor: User, partner: Partner, stage: str) -> Partne
 @transaction.atomic
 def partner_delete(*, actor: User, partner: Partner) -> None:
     partner = access.get_object(actor, Partner, Action.DELETE, pk=partner.pk)
-    partner.delete()
+    try:
+        partner.delete()
+    except ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
+        raise BusinessError(
+            _("%(partner)s cannot be deleted while it has %(records)s; offboard it instead.")
+            % {"partner": partner.name, "records": ", ".join(kinds)},
+            code="protected",
+            status=409,
+        ) from exc
 
 
 @transaction.atomic
+def _move_related(duplicate: Partner, survivor: Partner) -> dict[str, int]:
+    """Point every row that refers to ``duplicate`` at ``survivor``, whatever capability
+    it belongs to (contacts, documents, deals, contracts, statements, child partners, …).
+
+    Found through the model's relations, so a new capability's rows move without a change
+    here. A one-to-one row moves only when the survivor has none of its own.
+    """
+    moved: dict[str, int] = {}
+    for relation in Partner._meta.related_objects:
+        if relation.many_to_many or not relation.field.concrete:
+            continue
+        model, name = relation.related_model, relation.field.name
+        rows = access.unrestricted(model._default_manager.filter(**{name: duplicate}))
+        if model is Partner:
+            rows = rows.exclude(pk=survivor.pk)
+        if relation.one_to_one and model._default_manager.filter(**{name: survivor}).exists():
+            continue
+        try:
+            with transaction.atomic():
+                count = rows.update(**{name: survivor})
+        except IntegrityError as exc:
+            raise BusinessError(
+                _(
+                    "These partners cannot be merged: both have %(records)s for the same period "
+                    "or key. Resolve those first."
+                )
+                % {"records": model._meta.verbose_name_plural},
+                code="merge_conflict",
+                status=409,
+            ) from exc
+        if count:
+            moved[str(model._meta.verbose_name_plural)] = count
+    return moved
+
+
 def partner_merge(*, actor: User, survivor: Partner, duplicate: Partner) -> Partner:
-    """Fold ``duplicate`` into ``survivor``: its contacts, documents, interactions, users,
-    child partners and history move over; blank fields of the survivor are filled from it;
+    """Fold ``duplicate`` into ``survivor``: every row that refers to it (contacts,
+    documents, interactions, users, child partners, deals, contracts, …) and its history
+    move over; blank fields of the survivor are filled from it;
     types and tags are united; then the duplicate is deleted. Recorded as one merge."""
     if survivor.pk == duplicate.pk:
         raise BusinessError(_("A partner cannot be merged with itself."))
     changeable = access.scope(actor, Partner, Action.CHANGE).select_for_update()
     survivor = access.get_object(actor, changeable, Action.CHANGE, pk=survivor.pk)
     duplicate = access.get_object(actor, changeable, Action.DELETE, pk=duplicate.pk)
-    moved = {
-        "contacts": access.unrestricted(Contact).filter(partner=duplicate).update(partner=survivor),
-        "documents": access.unrestricted(Document)
-        .filter(partner=duplicate)
-        .update(partner=survivor),
-        "interactions": access.unrestricted(Interaction)
-        .filter(partner=duplicate)
-        .update(partner=survivor),
-        "users": User.objects.filter(partner=duplicate).update(partner=survivor),
-        "children": access.unrestricted(Partner)
-        .filter(parent=duplicate)
-        .exclude(pk=survivor.pk)
-        .update(parent=survivor),
-    }
+    moved = _move_related(duplicate, survivor)
     filled = []
     for name in (
         "legal_name",

@@ -268,12 +268,8 @@ def partner_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.partner_delete(actor=request.user, partner=partner)
-        except ProtectedError:
-            messages.error(
-                request,
-                _("%(name)s cannot be deleted: other records still refer to it.")
-                % {"name": partner.name},
-            )
+        except BusinessError as exc:
+            messages.error(request, exc.message)
             return redirect(partner)
         messages.success(request, _("Partner %(name)s deleted.") % {"name": partner.name})
         return redirect("partners:list")

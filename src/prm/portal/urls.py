@@ -1,5 +1,6 @@
 from django.urls import path
 
+from prm.onboarding import views as onboarding_views
 from prm.portal import views
 
 app_name = "portal"
@@ -21,4 +22,5 @@ urlpatterns = [
     path("documents/", views.documents, name="documents"),
     path("documents/upload/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("apply", onboarding_views.apply, name="apply"),
 ]

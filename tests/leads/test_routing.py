@@ -1,0 +1,195 @@
+"""Routing: which partners are eligible, the weighted draw, its fairness and its replay."""
+
+from collections import Counter
+
+import pytest
+
+from prm.core import access
+from prm.leads import routing, services
+from prm.leads.models import Lead, LeadAssignment, LeadRoutingRule, LeadStatus
+from tests.conftest import make_partner
+
+SIMULATED = 10_000
+
+
+def _lead(actor, **fields):
+    fields.setdefault("company_name", "Hanbit Soft")
+    fields.setdefault("country", "KR")
+    return services.lead_create(actor=actor, data=fields)
+
+
+# The pure draw ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0},
+        {11: 5.0, 12: 3.0, 13: 2.0},
+        {21: 0.5, 22: 9.5},
+        {31: 1.0, 32: 2.0, 33: 3.0, 34: 4.0, 35: 10.0},
+    ],
+)
+def test_each_partners_share_is_within_two_points_of_its_weight(weights):
+    total = sum(weights.values())
+    pairs = list(weights.items())
+    drawn = Counter(routing.pick(pairs, seed) for seed in range(SIMULATED))
+    for partner_id, weight in weights.items():
+        share = drawn[partner_id] / SIMULATED
+        assert abs(share - weight / total) <= 0.02, (partner_id, share, weight / total)
+
+
+def test_a_seed_always_draws_the_same_partner_whatever_the_candidate_order():
+    pairs = [(7, 1.0), (3, 2.0), (9, 0.5)]
+    for seed in (0, 1, 42, 2**61):
+        first = routing.pick(pairs, seed)
+        assert routing.pick(list(reversed(pairs)), seed) == first
+        assert routing.pick(pairs, seed) == first
+
+
+def test_a_partner_with_weight_zero_is_never_drawn():
+    drawn = {routing.pick([(1, 0.0), (2, 1.0)], seed) for seed in range(500)}
+    assert drawn == {2}
+
+
+def test_nobody_to_draw_from():
+    assert routing.pick([], 5) is None
+
+
+# Fairness with the configured weights, through the rule and the database ----------------
+
+
+def test_configured_weights_give_the_shares_over_ten_thousand_simulated_leads(
+    admin_user, active_partners, korea_rule
+):
+    one, two, three = active_partners
+    korea_rule.weights = {str(one.pk): 6, str(two.pk): 3}
+    korea_rule.default_weight = 1  # three gets the default
+    korea_rule.save()
+    lead = Lead(company_name="Simulated", country="KR")
+    lead_plan = routing.plan(lead)
+    assert lead_plan.rule == korea_rule
+    pairs = [(c.partner_id, c.weight) for c in lead_plan.candidates]
+    assert dict(pairs) == {one.pk: 6.0, two.pk: 3.0, three.pk: 1.0}
+    drawn = Counter(routing.pick(pairs, routing.new_seed()) for _ in range(SIMULATED))
+    for partner, expected in ((one, 0.6), (two, 0.3), (three, 0.1)):
+        assert abs(drawn[partner.pk] / SIMULATED - expected) <= 0.02
+
+
+# Replay ----------------------------------------------------------------------------------
+
+
+def test_the_recorded_seed_replays_the_same_choice(admin_user, active_partners, korea_rule):
+    for _ in range(5):
+        lead = _lead(admin_user)
+        assignment = access.unrestricted(LeadAssignment).get(lead=lead)
+        assert assignment.seed
+        assert routing.replay(assignment) == assignment.partner_id == lead.partner_id
+        assert {c["partner"] for c in assignment.candidates} == {p.pk for p in active_partners}
+
+
+def test_routing_again_with_the_same_seed_gives_the_same_partner(
+    admin_user, active_partners, korea_rule
+):
+    first = _lead(admin_user)
+    seed = access.unrestricted(LeadAssignment).get(lead=first).seed
+    second = services.lead_create(
+        actor=admin_user, data={"company_name": "Other", "country": "KR"}, route=False
+    )
+    assignment = services.lead_route(actor=admin_user, lead=second, seed=seed)
+    assert assignment.partner_id == first.partner_id
+
+
+# Who is eligible ------------------------------------------------------------------------
+
+
+def test_the_explanation_says_why_that_partner(admin_user, active_partners, korea_rule):
+    lead = _lead(admin_user)
+    assignment = access.unrestricted(LeadAssignment).get(lead=lead)
+    assert "Korea" in assignment.explanation
+    assert lead.partner.name in assignment.explanation.splitlines()[-1]
+    for partner in active_partners:
+        assert partner.name in assignment.explanation
+
+
+def test_only_active_partners_of_the_rules_market_are_eligible(admin_user, active_partners):
+    make_partner(name="Prospect", stage="prospect", region="Seoul")
+    make_partner(name="Tokyo", stage="active", country="JP")
+    LeadRoutingRule.objects.create(name="Seoul", order=1, regions=["seoul"])
+    lead = _lead(admin_user, region="Seoul")
+    names = {c["name"] for c in access.unrestricted(LeadAssignment).get(lead=lead).candidates}
+    assert names == {"Seoul One", "Seoul Two"}
+
+
+def test_a_lead_no_rule_covers_stays_unassigned(admin_user, active_partners, korea_rule):
+    lead = _lead(admin_user, country="JP")
+    assert lead.status == LeadStatus.UNASSIGNED
+    assert lead.partner is None
+    assert not access.unrestricted(LeadAssignment).filter(lead=lead).exists()
+
+
+def test_partner_type_and_tier_conditions(admin_user, active_partners, tiers):
+    gold = make_partner(name="Gold Dist", stage="active", types=["distributor"], tier=tiers["gold"])
+    make_partner(name="Silver Dist", stage="active", types=["distributor"], tier=tiers["silver"])
+    rule = LeadRoutingRule.objects.create(name="Gold distributors", order=1)
+    rule.partner_types.set(["distributor"])
+    rule.min_tier_rank = tiers["gold"].rank
+    rule.save()
+    lead = _lead(admin_user)
+    assert lead.partner == gold
+
+
+def test_a_partner_at_capacity_is_skipped_and_the_next_rule_decides(admin_user, active_partners):
+    one, _two, three = active_partners
+    LeadRoutingRule.objects.create(name="Busan only", order=1, regions=["Busan"], capacity=1)
+    LeadRoutingRule.objects.create(
+        name="Fallback", order=2, weights={str(one.pk): 1}, default_weight=0
+    )
+    first = _lead(admin_user, region="Busan")
+    assert first.partner == three
+    second = _lead(admin_user, region="Busan")
+    assert second.partner == one  # Busan Three is full; the fallback gives weight only to one
+    explanation = access.unrestricted(LeadAssignment).get(lead=second).explanation
+    assert "Busan only" in explanation and "Fallback" in explanation
+
+
+def test_inactive_rules_are_ignored(admin_user, active_partners, korea_rule):
+    korea_rule.active = False
+    korea_rule.save()
+    assert _lead(admin_user).status == LeadStatus.UNASSIGNED
+
+
+def test_a_long_candidate_list_is_summarised_but_stored_whole(admin_user, korea_rule):
+    for n in range(14):
+        make_partner(name=f"Many {n:02d}", stage="active")
+    lead = _lead(admin_user)
+    assignment = access.unrestricted(LeadAssignment).get(lead=lead)
+    assert len(assignment.candidates) == 14
+    assert "and 4 more" in assignment.explanation or "and 3 more" in assignment.explanation
+    assert lead.partner.name in assignment.explanation
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"countries": "KR"}, "countries"),
+        ({"countries": [1, 2]}, "countries"),
+        ({"regions": {"a": 1}}, "regions"),
+        ({"weights": {"x": 1}}, "weights"),
+        ({"weights": {"5": -1}}, "weights"),
+        ({"weights": [1]}, "weights"),
+    ],
+)
+def test_a_rule_with_bad_conditions_is_refused(db, fields, field):
+    from django.core.exceptions import ValidationError
+
+    rule = LeadRoutingRule(name="Bad", **fields)
+    with pytest.raises(ValidationError) as exc:
+        rule.full_clean()
+    assert field in exc.value.message_dict
+
+
+def test_countries_are_stored_as_upper_case_codes(db):
+    rule = LeadRoutingRule(name="Good", countries=[" kr ", "jp", ""])
+    rule.full_clean()
+    assert rule.countries == ["KR", "JP"]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from prm.accounts.roles import Role
-from tests.browser.conftest import screenshot
+from tests.browser.support import screenshot
 from tests.conftest import make_partner, make_user
 
 pytestmark = [

@@ -4,7 +4,7 @@ partner finds it in the portal and downloads it."""
 import pytest
 
 from prm.accounts.roles import Role
-from tests.browser.conftest import browser, new_page, screenshot  # noqa: F401
+from tests.browser.support import screenshot
 from tests.commissions.conftest import make_deal, make_rule, seoul
 from tests.conftest import make_partner, make_user
 
@@ -24,7 +24,7 @@ def log_in(page, email: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_staff_approve_and_the_partner_downloads(new_page):  # noqa: F811
+def test_staff_approve_and_the_partner_downloads(new_page):
     manager = make_user(Role.PARTNER_MANAGER)
     partner = make_partner(name="한빛소프트", owner=manager)
     portal_user = make_user(Role.PARTNER_USER, partner)

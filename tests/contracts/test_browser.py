@@ -9,7 +9,7 @@ import pytest
 from prm.accounts.roles import Role
 from prm.contracts.models import Contract
 from prm.core import access
-from tests.browser.conftest import screenshot
+from tests.browser.support import screenshot
 from tests.conftest import make_partner, make_user
 
 pytestmark = [

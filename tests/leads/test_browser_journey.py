@@ -10,7 +10,7 @@ from prm.core import access
 from prm.leads.models import Lead, LeadRoutingRule, LeadStatus
 
 # The browser fixtures live in tests/browser/conftest.py; imported, they serve here too.
-from tests.browser.conftest import browser, new_page, screenshot  # noqa: F401
+from tests.browser.support import screenshot
 from tests.conftest import make_partner, make_user
 
 pytestmark = [
@@ -30,7 +30,7 @@ def log_in(page, email: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["ko-KR", "en-US"])
-def test_a_lead_is_declined_then_accepted_and_registered(new_page, language):  # noqa: F811
+def test_a_lead_is_declined_then_accepted_and_registered(new_page, language):
     manager = make_user(Role.PARTNER_MANAGER)
     first = make_partner(name="First Choice", stage="active", owner=manager)
     second = make_partner(name="Second Choice", stage="active")

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from prm.onboarding.forms import started_token
 from prm.onboarding.models import JourneyTemplate, StepKind, StepOwner, TemplateStep
-from tests.browser.conftest import browser, new_page  # noqa: F401  (for test_browser.py)
 
 PDF = b"%PDF-1.4\n%test\n"
 

@@ -11,7 +11,7 @@ from prm.accounts.roles import Role
 from prm.core import access
 from prm.onboarding.models import JourneyStep, StepStatus
 from prm.partners.models import Partner
-from tests.browser.conftest import screenshot
+from tests.browser.support import screenshot
 from tests.conftest import make_user
 
 pytestmark = [

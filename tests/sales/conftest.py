@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 
 from prm.sales import services
-from tests.browser.conftest import browser, new_page  # noqa: F401  (the browser test's fixtures)
 
 
 def register(actor, partner, name="(주)한빛소프트", domain="hanbit.co.kr", **data):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from prm.accounts.roles import Role
 from prm.core import access
 from prm.sales.models import Deal, DealStatus
-from tests.browser.conftest import screenshot
+from tests.browser.support import screenshot
 from tests.conftest import make_partner, make_user
 
 pytestmark = [

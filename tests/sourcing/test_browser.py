@@ -9,7 +9,7 @@ from prm.accounts.roles import Role
 from prm.core import access
 from prm.partners.models import Partner, PartnerType
 from prm.sourcing import services
-from tests.browser.conftest import browser, new_page, screenshot  # noqa: F401
+from tests.browser.support import screenshot
 from tests.conftest import make_partner, make_user
 
 pytestmark = [
@@ -29,7 +29,7 @@ def log_in(page, email: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["ko-KR", "en-US"])
-def test_template_round_ranking_and_selection(new_page, language):  # noqa: F811
+def test_template_round_ranking_and_selection(new_page, language):
     # Reference data may have been flushed by an earlier transactional test on this worker.
     PartnerType.objects.get_or_create(code="reseller")
     manager = make_user(Role.PARTNER_MANAGER)

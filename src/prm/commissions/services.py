@@ -414,7 +414,7 @@ def _generate_for(
     existing = {
         s.currency: s
         for s in access.unrestricted(CommissionStatement)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(partner=partner, period_kind=period.kind, period_start=period.start)
     }
     mine = {s.pk for s in existing.values()}

@@ -84,7 +84,7 @@ def _check_owner(contract: Contract) -> None:
 def _changeable(actor: User, contract: Contract) -> Contract:
     return access.get_object(
         actor,
-        access.scope(actor, Contract, Action.CHANGE).select_for_update(),
+        access.scope(actor, Contract, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=contract.pk,
     )

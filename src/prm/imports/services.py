@@ -75,7 +75,7 @@ def import_apply(*, actor: User, run: ImportRun) -> ImportRun:
     with transaction.atomic():
         run = access.get_object(
             actor,
-            access.scope(actor, ImportRun, Action.CHANGE).select_for_update(),
+            access.scope(actor, ImportRun, Action.CHANGE).select_for_update(of=("self",)),
             Action.CHANGE,
             pk=run.pk,
         )

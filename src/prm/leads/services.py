@@ -73,7 +73,7 @@ def _require_add(actor: User) -> None:
 
 
 def _locked(actor: User, lead: Lead, action: Action) -> Lead:
-    rows = access.scope(actor, Lead, action).select_for_update()
+    rows = access.scope(actor, Lead, action).select_for_update(of=("self",))
     return access.get_object(actor, rows, action, pk=lead.pk)
 
 
@@ -142,7 +142,7 @@ def lead_route(*, actor: User, lead: Lead, seed: int | None = None) -> LeadAssig
 def _answerable(actor: User, lead: Lead) -> Lead:
     """The lead locked for the partner's answer: its own partner's users, or staff who may
     change it (recording an answer given by phone)."""
-    rows = access.scope(actor, Lead, Action.VIEW).select_for_update()
+    rows = access.scope(actor, Lead, Action.VIEW).select_for_update(of=("self",))
     lead = access.get_object(actor, rows, Action.VIEW, pk=lead.pk)
     if not actor.is_portal_role and not access.can(actor, lead, Action.CHANGE):
         raise PermissionDenied
@@ -226,7 +226,7 @@ def leads_expire_overdue(*, now: datetime | None = None) -> int:
             with transaction.atomic():
                 lead = (
                     access.unrestricted(Lead)
-                    .select_for_update()
+                    .select_for_update(of=("self",))
                     .filter(pk=pk, status=LeadStatus.OFFERED, sla_due__lt=now)
                     .first()
                 )
@@ -247,7 +247,7 @@ def lead_convert(*, actor: User, lead: Lead) -> tuple[Lead, Any]:
     one is accepted on the way, within its answer time). The registration goes through
     the deal registration service, conflict detection included; when it is refused,
     nothing changes, the acceptance neither."""
-    rows = access.scope(actor, Lead, Action.VIEW).select_for_update()
+    rows = access.scope(actor, Lead, Action.VIEW).select_for_update(of=("self",))
     found = access.get_object(actor, rows, Action.VIEW, pk=lead.pk)
     if found.status == LeadStatus.OFFERED:
         lead = _accept(actor, _answerable(actor, found))

@@ -263,7 +263,7 @@ def _decidable(actor: User, application: Application) -> Application:
     managers when nobody owns the partner yet or they do."""
     application = access.get_object(
         actor,
-        access.scope(actor, Application).select_related("partner").select_for_update(),
+        access.scope(actor, Application).select_related("partner").select_for_update(of=("self",)),
         pk=application.pk,
     )
     if may_decide(actor, application):
@@ -385,7 +385,9 @@ def application_answer(*, token: str, answer: str) -> Application:
     if not answer:
         raise BusinessError(_("Write your answer."), field="answer")
     application = application_from_token(token)
-    application = access.unrestricted(Application).select_for_update().get(pk=application.pk)
+    application = (
+        access.unrestricted(Application).select_for_update(of=("self",)).get(pk=application.pk)
+    )
     application.info_response = answer
     application.info_answered_at = timezone.now()
     application.status = ApplicationStatus.SUBMITTED
@@ -478,7 +480,7 @@ def _changeable_step(actor: User, step: JourneyStep) -> JourneyStep:
         actor,
         access.scope(actor, JourneyStep, Action.CHANGE)
         .select_related("journey__partner")
-        .select_for_update(),
+        .select_for_update(of=("self",)),
         Action.CHANGE,
         pk=step.pk,
     )
@@ -556,7 +558,7 @@ def contract_signed(*, contract_id: int, partner_id: int) -> int:
         steps = list(
             access.unrestricted(JourneyStep)
             .select_related("journey")
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(
                 journey__partner_id=partner_id,
                 journey__completed_at__isnull=True,
@@ -580,7 +582,9 @@ def _finish_if_done(actor: User | None, journey: Journey) -> None:
         return
     journey.completed_at = timezone.now()
     journey.save(update_fields=["completed_at", "updated_at"])
-    partner = access.unrestricted(Partner).select_for_update().get(pk=journey.partner_id)
+    partner = (
+        access.unrestricted(Partner).select_for_update(of=("self",)).get(pk=journey.partner_id)
+    )
     if partner.stage == Stage.ONBOARDING:
         if actor is not None and actor.is_staff_role and access.can(actor, partner, Action.CHANGE):
             partner_services.partner_change_stage(actor=actor, partner=partner, stage=Stage.ACTIVE)

@@ -228,7 +228,7 @@ def partner_update(
     the stage moves only along the allowed lifecycle transitions."""
     partner = access.get_object(
         actor,
-        access.scope(actor, Partner, Action.CHANGE).select_for_update(),
+        access.scope(actor, Partner, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=partner.pk,
     )
@@ -324,7 +324,7 @@ def partner_merge(*, actor: User, survivor: Partner, duplicate: Partner) -> Part
     types and tags are united; then the duplicate is deleted. Recorded as one merge."""
     if survivor.pk == duplicate.pk:
         raise BusinessError(_("A partner cannot be merged with itself."))
-    changeable = access.scope(actor, Partner, Action.CHANGE).select_for_update()
+    changeable = access.scope(actor, Partner, Action.CHANGE).select_for_update(of=("self",))
     survivor = access.get_object(actor, changeable, Action.CHANGE, pk=survivor.pk)
     duplicate = access.get_object(actor, changeable, Action.DELETE, pk=duplicate.pk)
     moved = _move_related(duplicate, survivor)
@@ -410,7 +410,7 @@ def contact_create(*, actor: User, partner: Partner, data: dict[str, Any]) -> Co
 def contact_update(*, actor: User, contact: Contact, data: dict[str, Any]) -> Contact:
     contact = access.get_object(
         actor,
-        access.scope(actor, Contact, Action.CHANGE).select_for_update(),
+        access.scope(actor, Contact, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=contact.pk,
     )

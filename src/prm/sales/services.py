@@ -325,7 +325,7 @@ def deal_update(
     request for more information sends it back for review. Conflicts are checked again."""
     deal = access.get_object(
         actor,
-        access.scope(actor, Deal, Action.CHANGE).select_for_update(),
+        access.scope(actor, Deal, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=deal.pk,
     )
@@ -421,7 +421,7 @@ def deal_decide(*, actor: User, deal: Deal, decision: str, reason: str = "") -> 
         raise BusinessError(_("Unknown decision."), field="decision")
     deal = access.get_object(
         actor,
-        access.scope(actor, Deal, Action.CHANGE).select_for_update(),
+        access.scope(actor, Deal, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=deal.pk,
     )
@@ -493,7 +493,7 @@ def deal_extend_protection(*, actor: User, deal: Deal, days: int) -> Deal:
         raise PermissionDenied
     deal = access.get_object(
         actor,
-        access.scope(actor, Deal, Action.CHANGE).select_for_update(),
+        access.scope(actor, Deal, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=deal.pk,
     )
@@ -525,7 +525,7 @@ def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "") -> Deal:
         raise PermissionDenied
     deal = access.get_object(
         actor,
-        access.scope(actor, Deal, Action.CHANGE).select_for_update(),
+        access.scope(actor, Deal, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=deal.pk,
     )
@@ -621,7 +621,7 @@ def expire_stale_deals(*, now=None) -> list[int]:
     expired = []
     for pk in stale.values_list("pk", flat=True):
         with transaction.atomic():
-            deal = access.unrestricted(Deal).select_for_update().filter(pk=pk).first()
+            deal = access.unrestricted(Deal).select_for_update(of=("self",)).filter(pk=pk).first()
             if deal is None or deal.status != DealStatus.APPROVED:
                 continue
             deal.status = DealStatus.EXPIRED

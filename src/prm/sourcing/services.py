@@ -119,7 +119,7 @@ def project_create(*, actor: User, data: dict[str, Any]) -> SourcingProject:
 def project_update(*, actor: User, project: SourcingProject, data: dict[str, Any]):
     project = access.get_object(
         actor,
-        access.scope(actor, SourcingProject, Action.CHANGE).select_for_update(),
+        access.scope(actor, SourcingProject, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=project.pk,
     )
@@ -233,7 +233,7 @@ def source_delete(*, actor: User, source: CandidateSource) -> None:
 def _editable_template(actor: User, template: EvaluationTemplate) -> EvaluationTemplate:
     template = access.get_object(
         actor,
-        access.scope(actor, EvaluationTemplate, Action.CHANGE).select_for_update(),
+        access.scope(actor, EvaluationTemplate, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=template.pk,
     )
@@ -584,7 +584,9 @@ class ScoreEntry:
 
 def _evaluator_round(actor: User, evaluation: EvaluationRound) -> EvaluationRound:
     evaluation = access.get_object(
-        actor, access.scope(actor, EvaluationRound).select_for_update(), pk=evaluation.pk
+        actor,
+        access.scope(actor, EvaluationRound).select_for_update(of=("self",)),
+        pk=evaluation.pk,
     )
     is_evaluator = evaluation.evaluators.filter(pk=actor.pk).exists()
     if not is_evaluator and actor.role != Role.ADMIN:
@@ -721,7 +723,7 @@ def candidate_decide(
     prospect), reject with a reason, or hold. Selection is final."""
     candidate = access.get_object(
         actor,
-        access.scope(actor, ProjectCandidate, Action.CHANGE).select_for_update(),
+        access.scope(actor, ProjectCandidate, Action.CHANGE).select_for_update(of=("self",)),
         Action.CHANGE,
         pk=candidate.pk,
     )

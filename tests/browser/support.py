@@ -1,4 +1,7 @@
-"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against a live server."""
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against a live server.
+
+The fixtures are registered once, in tests/conftest.py: Playwright's sync API allows one
+instance per process, so no other module may define or import them again."""
 
 import os
 from pathlib import Path

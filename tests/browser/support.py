@@ -39,9 +39,32 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def reference_data(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations put in (partner types, tiers, stages, …), captured before any
+    transactional test flushed them."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, reference_data):
     """A page in a fresh context whose browser asks for ``language`` (ko-KR or en-US)."""
+    # A live-server test runs outside a rolled-back transaction, and the flush after each one
+    # empties every table; serialized_rollback should restore the migrations' rows, but on
+    # PostgreSQL it does not once an ordinary database test has run in the same process.
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    from prm.partners.models import PartnerType
+
+    if not PartnerType.objects.exists():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(reference_data)
+        ContentType.objects.clear_cache()
     contexts = []
 
     def make(language: str):

@@ -6,11 +6,17 @@ from prm.api import errors
 from prm.api.auth import BrowserSessionAuth, TokenAuth
 from prm.commissions.api import router as commissions_router
 from prm.contracts.api import router as contracts_router
+from prm.corrective_actions.api import router as corrective_actions_router
 from prm.leads.api import router as leads_router
+from prm.metrics.api import router as metrics_router
 from prm.onboarding.api import router as onboarding_router
 from prm.partners.api import router as partners_router
+from prm.reviews.api import router as reviews_router
+from prm.risks.api import router as risks_router
 from prm.sales.api import router as sales_router
+from prm.scorecards.api import router as scorecards_router
 from prm.sourcing.api import router as sourcing_router
+from prm.tiers.api import router as tiers_router
 
 
 class PrmApi(NinjaAPI):
@@ -52,3 +58,9 @@ api.add_router("/", onboarding_router, tags=["applications", "onboarding"])
 api.add_router("/", sales_router, tags=["deals"])
 api.add_router("/", leads_router, tags=["leads"])
 api.add_router("/", commissions_router, tags=["commissions"])
+api.add_router("/", metrics_router, tags=["metrics", "observations"])
+api.add_router("/", scorecards_router, tags=["kpis", "scorecards"])
+api.add_router("/", tiers_router, tags=["tiers"])
+api.add_router("/", reviews_router, tags=["reviews"])
+api.add_router("/", risks_router, tags=["risks"])
+api.add_router("/", corrective_actions_router, tags=["corrective-actions"])

@@ -7,7 +7,7 @@ class CommissionsConfig(AppConfig):
     verbose_name = _("Commissions")
 
     def ready(self) -> None:
-        from prm.core.navigation import NavItem, register
+        from prm.core.navigation import NavItem, register, register_portal
 
         register(
             NavItem(
@@ -16,5 +16,10 @@ class CommissionsConfig(AppConfig):
                 "commissions:statement_list",
                 "cash-coin",
                 order=60,
+            )
+        )
+        register_portal(
+            NavItem(
+                "commissions", _("Commissions"), "commissions:portal_list", "cash-coin", order=80
             )
         )

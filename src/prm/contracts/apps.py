@@ -7,8 +7,18 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
-        from prm.core.navigation import NavItem, register
+        from prm.core.navigation import NavItem, register, register_portal
 
         register(
             NavItem("contracts", _("Contracts"), "contracts:list", "file-earmark-text", order=30)
+        )
+        register_portal(
+            NavItem(
+                "contracts",
+                _("Contracts"),
+                "contracts:portal_list",
+                "file-earmark-check",
+                order=50,
+                sections=("compliance",),
+            )
         )

@@ -9,6 +9,8 @@ starting with ``demo:``, users by an e-mail address at ``demo.prm``.
 
 from __future__ import annotations
 
+import datetime
+import importlib
 import random
 import time
 from collections.abc import Callable
@@ -64,12 +66,63 @@ class SeedReport:
     contacts: int = 0
     documents: int = 0
     interactions: int = 0
+    capabilities: dict[str, str] = field(default_factory=dict)  # app → what its demo made
     removed: int = 0
     seconds: float = 0.0
     logins: list[Login] = field(default_factory=list)
     datasets_dir: Path | None = None
     real_companies: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DemoContext:
+    """What a capability's demo step gets: the program written so far.
+
+    ``companies`` are the planned companies (``company.partner`` is the saved partner,
+    ``company.portal`` its portal log-in keys), ``contacts`` maps a partner id to its
+    contacts, ``staff`` maps "admin", "manager", "manager2" and "analyst" to their users.
+    """
+
+    rng: random.Random
+    today: datetime.date
+    staff: dict[str, User]
+    managers: list[User]
+    companies: list
+    contacts: dict[int, list[Contact]]
+    log: Callable[[str], None]
+
+
+# A capability adds demo data with a module ``prm.<app>.demo`` holding
+# ``seed(ctx: DemoContext) -> str`` (it returns a one-line summary) and, when it makes rows
+# that deleting the demo partners does not remove, ``wipe() -> None``. They run in this order,
+# each after the ones it builds on.
+CAPABILITY_DEMOS = (
+    "sourcing",
+    "onboarding",
+    "contracts",
+    "sales",
+    "leads",
+    "commissions",
+    "metrics",
+    "scorecards",
+    "tiers",
+    "reviews",
+    "risks",
+    "corrective_actions",
+)
+
+
+def capability_demos() -> list[tuple[str, object]]:
+    """The demo modules of the capabilities that have one, in :data:`CAPABILITY_DEMOS` order."""
+    modules = []
+    for app in CAPABILITY_DEMOS:
+        try:
+            modules.append((app, importlib.import_module(f"prm.{app}.demo")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"prm.{app}.demo":
+                raise
+    return modules
 
 
 # Reading and wiping what is there ------------------------------------------------------
@@ -105,6 +158,9 @@ def sort_logins(logins: list[Login]) -> list[Login]:
 def wipe() -> int:
     """Remove the demo partners (with their contacts, documents, interactions and portal
     users) and the demo staff users; returns how many partners went. Other data stays."""
+    for _app, module in reversed(capability_demos()):
+        if hasattr(module, "wipe"):
+            module.wipe()
     partners = demo_partners()
     stored = list(
         access.unrestricted(Document).filter(partner__in=partners).values_list("file", flat=True)
@@ -213,6 +269,10 @@ def seed_demo(
             log(f"Documents ({report.documents})")
             report.interactions = writer.interactions(companies, contacts, managers)
             log(f"Interactions ({report.interactions})")
+            context = DemoContext(rng, today, staff, managers, companies, contacts, log)
+            for app, module in capability_demos():
+                report.capabilities[app] = module.seed(context)
+                log(f"{app}: {report.capabilities[app]}")
     except BaseException:
         writer.discard_files()
         raise

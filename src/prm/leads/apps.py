@@ -7,6 +7,7 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self) -> None:
-        from prm.core.navigation import NavItem, register
+        from prm.core.navigation import NavItem, register, register_portal
 
         register(NavItem("leads", _("Leads"), "leads:list", "bullseye", order=35))
+        register_portal(NavItem("leads", _("Leads"), "leads:portal_inbox", "bullseye", order=70))

@@ -8,7 +8,7 @@ class OnboardingConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.accounts.roles import Role
-        from prm.core.navigation import NavItem, register
+        from prm.core.navigation import NavItem, register, register_portal
         from prm.onboarding import receivers  # noqa: F401  (subscribes to events)
 
         register(
@@ -20,4 +20,7 @@ class OnboardingConfig(AppConfig):
                 order=25,
                 roles=frozenset({Role.ADMIN, Role.PARTNER_MANAGER, Role.ANALYST}),
             )
+        )
+        register_portal(
+            NavItem("onboarding", _("Onboarding"), "onboarding:checklist", "list-check", order=90)
         )

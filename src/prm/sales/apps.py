@@ -7,6 +7,7 @@ class SalesConfig(AppConfig):
     verbose_name = _("Co-selling")
 
     def ready(self) -> None:
-        from prm.core.navigation import NavItem, register
+        from prm.core.navigation import NavItem, register, register_portal
 
         register(NavItem("sales", _("Deals"), "sales:list", "briefcase", order=40))
+        register_portal(NavItem("deals", _("Deals"), "sales:portal_list", "briefcase", order=60))

@@ -1,0 +1,1 @@
+"""Periodic reviews (QBR) with generated reports and action items, and joint business plans."""

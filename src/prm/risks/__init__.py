@@ -1,0 +1,3 @@
+"""Risk management: the register, 5x5 assessment, signals, responses, mitigation actions and
+the heat map.
+"""

@@ -1,0 +1,3 @@
+"""KPIs as safe formulas over metrics, targets, weighted scorecards per period with standings
+and their actions, disputes.
+"""

@@ -18,6 +18,9 @@ _counter = itertools.count(1)
 def _media_and_language(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "en"
+    # WhiteNoise otherwise scans every static file (node_modules included) each time a test
+    # client loads the middleware; looking files up per request is what DEBUG does too.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def make_partner(**fields) -> Partner:

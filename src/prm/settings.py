@@ -186,6 +186,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 PRM_MAX_UPLOAD_MB = int(os.environ.get("PRM_MAX_UPLOAD_MB", "20"))
 # Imported CSV/XLSX files are refused above this size, before they are read.
 PRM_MAX_IMPORT_MB = int(os.environ.get("PRM_MAX_IMPORT_MB", "20"))
+# Roles besides admin that may accept a risk (partner_manager, say).
+PRM_RISK_ACCEPT_ROLES = env_list("PRM_RISK_ACCEPT_ROLES", "admin")
+# KRW rates that replace the built-in planning rates, e.g. "USD=1380,EUR=1490".
+PRM_KRW_RATES = dict(item.split("=", 1) for item in env_list("PRM_KRW_RATES", ""))
+# Days between two reminders of the same overdue corrective action request.
+PRM_CORRECTIVE_REMIND_EVERY_DAYS = int(os.environ.get("PRM_CORRECTIVE_REMIND_EVERY_DAYS", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from prm.accounts.models import User
 from prm.partners.models import Partner
-from tests.access import routes
+from tests.access import routes, samples
 from tests.access.routes import Operation
 from tests.access.samples import Side
 
@@ -28,14 +28,26 @@ FIELD_VALUES: dict[str, Callable[[Side], Any]] = {
     "allow_duplicate": lambda side: True,
 }
 
+# Capabilities add theirs in tests/<app>/access_samples.py (FIELD_VALUES). A key
+# "<resource>:<field>" (e.g. "observations:metric") applies to the bodies of that API
+# resource only and wins over the plain field name.
+for _module in samples.app_sample_modules():
+    FIELD_VALUES.update(getattr(_module, "FIELD_VALUES", {}))
+
 # Text fields a partial update changes (one is enough to see the change).
 TEXT_FIELDS = ("name", "title", "summary", "notes", "description", "subject", "body")
 
 
 def resource_model(operation: Operation) -> type[models.Model] | None:
     """The model an operation's path is about: ``/api/v1/contacts/{id}`` → Contact."""
+    resource = resource_name(operation)
+    return routes.model_named(resource) if resource else None
+
+
+def resource_name(operation: Operation) -> str:
+    """The API resource an operation's path is about: ``/api/v1/contacts/{id}`` → contacts."""
     segments = [s for s in operation.template.split("/") if s and not s.startswith("{")]
-    return routes.model_named(segments[2]) if len(segments) > 2 else None
+    return segments[2] if len(segments) > 2 else ""
 
 
 def _schema(schema: dict, components: dict) -> dict:
@@ -65,24 +77,32 @@ def body(operation: Operation, components: dict, side: Side) -> Callable[[], dic
         return dict
     schema = _schema(schema, components)
     model = resource_model(operation)
+    resource = resource_name(operation)
     required = set(schema.get("required", []))
     properties = schema.get("properties", {})
-    chosen = [name for name in properties if name in required or name in FIELD_VALUES]
+    chosen = [
+        name
+        for name in properties
+        if name in required or name in FIELD_VALUES or f"{resource}:{name}" in FIELD_VALUES
+    ]
     if not required:
         chosen += [n for n in TEXT_FIELDS if n in properties][:1]
 
     def build() -> dict[str, Any]:
         return {
-            name: _value(name, _schema(properties[name], components), model, side)
+            name: _value(name, _schema(properties[name], components), model, side, resource)
             for name in chosen
         }
 
     return build
 
 
-def _value(name: str, schema: dict, model: type[models.Model] | None, side: Side) -> Any:
-    if name in FIELD_VALUES:
-        return FIELD_VALUES[name](side)
+def _value(
+    name: str, schema: dict, model: type[models.Model] | None, side: Side, resource: str = ""
+) -> Any:
+    for key in (f"{resource}:{name}", name):
+        if key in FIELD_VALUES:
+            return FIELD_VALUES[key](side)
     related = _related_model(model, name)
     if related is Partner:
         return side.partner.pk

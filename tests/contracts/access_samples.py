@@ -63,9 +63,27 @@ def compliance_submission(model: type[models.Model], side: Side) -> models.Model
     )
 
 
+def partner_compliance(model: type[models.Model], side: Side) -> models.Model:
+    # A requirement of the side's own type for the API's submission test (made now, while
+    # the world is built, since it changes the partner's stored status); setting the
+    # partner's types already stored that status, so the row is there.
+    from prm.contracts.models import ComplianceRequirement
+    from prm.core import access
+
+    ComplianceRequirement.objects.get_or_create(
+        partner_type_id=side.partner.type_codes[0],
+        name_en=API_REQUIREMENT,
+        defaults={"name_ko": "API 테스트 서류"},
+    )
+    obj, _created = access.unrestricted(model).get_or_create(partner=side.partner)
+    return obj
+
+
 def contract_type(model: type[models.Model], side: Side) -> models.Model:
     return model.objects.order_by("pk").first()
 
+
+API_REQUIREMENT = "API test document"
 
 FACTORIES = {
     "contracts.ContractType": contract_type,
@@ -75,6 +93,7 @@ FACTORIES = {
     "contracts.RoundComment": generic,
     "contracts.ContractAlert": generic,
     "contracts.ComplianceSubmission": compliance_submission,
+    "contracts.PartnerCompliance": partner_compliance,
 }
 
 PARAM_MODELS = {
@@ -83,10 +102,29 @@ PARAM_MODELS = {
     ("contracts:comment_add", "round_id"): "contracts.NegotiationRound",
     ("contracts:round_download", "round_id"): "contracts.NegotiationRound",
     ("contracts:portal_comment", "round_id"): "contracts.NegotiationRound",
+    ("POST /api/v1/contracts/rounds/{round_id}/comments", "round_id"): "contracts.NegotiationRound",
+    ("POST /api/v1/contracts/rounds/{round_id}/accept", "round_id"): "contracts.NegotiationRound",
 }
 
 UNRESTRICTED_MODELS = {
     "contracts.ContractType": "the list of contract types (reference data, admin-extensible)",
     "contracts.ComplianceRequirement": "which documents each partner type must hold "
     "(reference data defined by admins; a partner sees its own checklist)",
+}
+
+
+def required_document(side: Side) -> int:
+    """The requirement of the side's own partner type made with the world (see
+    ``partner_compliance``), so that a submission is accepted."""
+    from prm.contracts.models import ComplianceRequirement
+
+    return ComplianceRequirement.objects.get(
+        partner_type_id=side.partner.type_codes[0], name_en=API_REQUIREMENT
+    ).pk
+
+
+FIELD_VALUES = {
+    # A signing names at least one signatory (the schema says only "a list").
+    "signatories": lambda side: ["Signatory of the API test"],
+    "requirement": required_document,
 }

@@ -102,3 +102,40 @@ def test_staff_add_a_step_and_read_medians(partner_a, manager, reseller_template
     assert response.status_code == 201 and response.json()["order"] == 4
     assert access.unrestricted(Journey).get().steps.count() == 4
     assert client.get("/api/v1/onboarding/time-to-onboard").json() == []
+
+
+def test_reject_with_reason_and_request_information(
+    application, manager, django_capture_on_commit_callbacks
+):
+    client = api_client(manager)
+    url = f"/api/v1/applications/{application.pk}/decision"
+    asked = client.post(
+        url,
+        {"decision": "request_info", "reason": "Send last year's statements."},
+        content_type="application/json",
+    )
+    assert asked.status_code == 200 and asked.json()["status"] == "info_requested"
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = client.post(
+            url,
+            {"decision": "reject", "reason": "Outside our target market."},
+            content_type="application/json",
+        )
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert "Outside our target market." in mail.outbox[-1].body
+    assert access.unrestricted(Partner).get(pk=application.partner_id).stage == "offboarded"
+
+
+def test_staff_skip_a_step_and_partners_may_not(
+    partner_a, manager, reseller_template, portal_user_a
+):
+    access.unrestricted(Partner).filter(pk=partner_a.pk).update(stage="onboarding")
+    journey = services.journey_start(actor=manager, partner=partner_a)
+    step = access.unrestricted(JourneyStep).filter(journey=journey).order_by("order").first()
+    url = f"/api/v1/onboarding/steps/{step.pk}/skip"
+    portal = api_client(portal_user_a)
+    assert portal.post(url, {"note": "n/a"}, content_type="application/json").status_code == 403
+    response = api_client(manager).post(url, {"note": "n/a"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "skipped"
+    again = api_client(manager).post(url, {}, content_type="application/json")
+    assert again.status_code == 409

@@ -34,6 +34,15 @@ def account(model, side):
     return obj
 
 
+def shared_activity(model, side):
+    """A note on one of the side's deals that staff shared with the partner (an internal
+    note is staff-only: tests/sales/test_activities.py covers it)."""
+    obj = generic(model, side)
+    obj.shared = True
+    obj.save()
+    return obj
+
+
 def account_rows(side):
     own = Deal._base_manager.filter(partner=side.partner).values("account_id")
     return Account._base_manager.filter(pk__in=own)
@@ -44,7 +53,7 @@ FACTORIES = {
     "sales.Deal": generic,
     "sales.DealPartner": generic,
     "sales.DealConflict": generic,
-    "sales.DealActivity": generic,
+    "sales.DealActivity": shared_activity,
 }
 
 OWNED_ROWS = {"sales.Account": account_rows}
@@ -61,4 +70,9 @@ PARAM_MODELS = {
     ("sales:partner_remove", "link_id"): "sales.DealPartner",
     ("sales:portal_detail", "pk"): "sales.Deal",
     ("sales:portal_edit", "pk"): "sales.Deal",
+    ("sales:portal_activity_add", "pk"): "sales.Deal",
+    ("sales:activity_share", "activity_id"): "sales.DealActivity",
+    ("PATCH /api/v1/deals/{deal_id}/activities/{activity_id}", "activity_id"): (
+        "sales.DealActivity"
+    ),
 }

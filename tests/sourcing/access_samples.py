@@ -63,3 +63,6 @@ PARAM_MODELS = {
     ("GET /api/v1/evaluations/{round_id}", "round_id"): "sourcing.EvaluationRound",
     ("POST /api/v1/evaluations/{round_id}/scores", "round_id"): "sourcing.EvaluationRound",
 }
+PARAM_MODELS[("POST /api/v1/evaluations/candidates/{candidate_id}/decision", "candidate_id")] = (
+    "sourcing.ProjectCandidate"
+)

@@ -3,7 +3,7 @@
 import json
 
 from prm.core import access
-from prm.sourcing.models import Score
+from prm.sourcing.models import ProjectCandidate, Score
 from tests.conftest import api_client
 from tests.sourcing.conftest import criteria_of
 
@@ -68,3 +68,32 @@ def test_portal_tokens_see_no_evaluations(portal_admin_a, evaluation):
     assert client.get(f"/api/v1/evaluations/{evaluation.pk}").status_code == 404
     response = _post(client, f"/api/v1/evaluations/{evaluation.pk}/scores", {"scores": []})
     assert response.status_code == 404
+
+
+def test_decide_on_candidates(manager, manager2, portal_admin_a, candidates):
+    client = api_client(manager)
+    first, second = candidates[0], candidates[1]
+    url = f"/api/v1/evaluations/candidates/{first.pk}/decision"
+
+    def post(c, u, body):
+        return c.post(u, body, content_type="application/json")
+
+    no_reason = post(client, url, {"decision": "rejected"})
+    assert no_reason.status_code == 400 and no_reason.json()["field"] == "reason"
+    assert post(client, url, {"decision": "maybe"}).status_code == 422
+    assert access.unrestricted(ProjectCandidate).get(pk=first.pk).decision == "pending"
+    # Portal tokens never reach a candidate; a manager who does not own it may not decide.
+    assert post(api_client(portal_admin_a), url, {"decision": "hold"}).status_code == 404
+    assert post(api_client(manager2), url, {"decision": "hold"}).status_code == 403
+
+    selected = post(client, url, {"decision": "selected"})
+    assert selected.status_code == 200
+    assert (selected.json()["decision"], selected.json()["partner_stage"]) == (
+        "selected",
+        "onboarding",
+    )
+    assert post(client, url, {"decision": "hold"}).status_code == 409
+    held = post(
+        client, f"/api/v1/evaluations/candidates/{second.pk}/decision", {"decision": "hold"}
+    )
+    assert held.status_code == 200 and held.json()["decision"] == "hold"

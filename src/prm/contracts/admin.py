@@ -10,6 +10,7 @@ from prm.contracts.models import (
     ContractTerm,
     ContractType,
     NegotiationRound,
+    PartnerCompliance,
     RoundComment,
 )
 from prm.core.admin import ReadOnlyModelAdmin, ScopedModelAdmin, ScopedTabularInline
@@ -57,3 +58,4 @@ class ComplianceSubmissionAdmin(ReadOnlyModelAdmin):
 # Negotiation records and sent alerts, to look up; they change only through the back office.
 for _model in (ContractTerm, NegotiationRound, RoundComment, ContractAlert):
     admin.site.register(_model, ReadOnlyModelAdmin)
+admin.site.register(PartnerCompliance, ReadOnlyModelAdmin)  # derived from the submissions

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.models import User
-from prm.contracts.compliance import ComplianceStatus, item_status, requirement_key
+from prm.contracts.compliance import ComplianceStatus, item_status, refresh, requirement_key
 from prm.contracts.models import AlertKind, ComplianceSubmission, Contract, ContractAlert
 from prm.contracts.status import Status, current_period, status
 from prm.core import access
@@ -196,8 +196,12 @@ def compliance_reminders(today: date | None = None) -> Report:
 
 
 def run_all(today: date | None = None) -> Report:
+    """The daily job: contract alerts, compliance reminders, and every partner's stored
+    compliance status rewritten as of ``today`` (documents reach their expiry by the
+    calendar, not by an event)."""
     contracts = contract_alerts(today)
     compliance = compliance_reminders(today)
+    refresh(None, today)
     contracts.compliance_reminders = compliance.compliance_reminders
     contracts.compliance_expired = compliance.compliance_expired
     return contracts

@@ -7,6 +7,7 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts")
 
     def ready(self) -> None:
+        from prm.contracts import receivers  # noqa: F401  (keeps compliance status fresh)
         from prm.core.navigation import NavItem, register, register_portal
 
         register(

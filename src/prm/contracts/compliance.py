@@ -17,18 +17,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
-from prm.contracts.models import ComplianceRequirement, ComplianceSubmission
+from prm.contracts.models import (
+    ComplianceRequirement,
+    ComplianceStatus,
+    ComplianceSubmission,
+    PartnerCompliance,
+)
 from prm.core import access
+from prm.partners.models import Partner
 
-
-class ComplianceStatus(models.TextChoices):
-    COMPLETE = "complete", _("Complete")
-    MISSING = "missing", _("Missing")
-    EXPIRING = "expiring", _("Expiring")
-    EXPIRED = "expired", _("Expired")
+__all__ = ["ComplianceStatus", "Item", "checklist", "checklists", "overall", "refresh"]
 
 
 SEVERITY = {
@@ -98,18 +98,19 @@ def requirements_by_type() -> dict[str, list[ComplianceRequirement]]:
     return found
 
 
-def checklists(partners: Iterable, today: date) -> dict[int, list[Item]]:
+def checklists(partners: Iterable, today: date, *, documents: bool = True) -> dict[int, list[Item]]:
     """Every partner's checklist, in a fixed number of queries (partners with types
-    prefetched or not)."""
+    prefetched or not); ``documents=False`` leaves the submissions' documents unloaded."""
     partners = list(partners)
     by_type = requirements_by_type()
     latest: dict[tuple[int, int], ComplianceSubmission] = {}
     submissions = (
         access.unrestricted(ComplianceSubmission)
         .filter(partner__in=[p.pk for p in partners])
-        .select_related("document")
         .order_by("created_at", "id")
     )
+    if documents:
+        submissions = submissions.select_related("document")
     for submission in submissions:
         latest[(submission.partner_id, submission.requirement_id)] = submission
     result: dict[int, list[Item]] = {}
@@ -139,3 +140,58 @@ def requirement_key(requirement: ComplianceRequirement) -> str:
 
 def checklist(partner, today: date) -> list[Item]:
     return checklists([partner], today)[partner.pk]
+
+
+REFRESH_CHUNK = 2000
+
+
+def refresh(partner_ids: Iterable[int] | None = None, today: date | None = None) -> int:
+    """Store the compliance status of ``partner_ids`` (every partner when None) in
+    :class:`PartnerCompliance`; returns how many rows were written. A fixed number of
+    queries per 2,000 partners."""
+    today = today or timezone.localdate()
+    partners = access.unrestricted(Partner).only("pk").order_by("pk").prefetch_related("types")
+    if partner_ids is not None:
+        partner_ids = sorted(set(partner_ids))
+        if not partner_ids:
+            return 0
+    ids = (
+        partner_ids
+        if partner_ids is not None
+        else list(access.unrestricted(Partner).order_by("pk").values_list("pk", flat=True))
+    )
+    written = 0
+    fields = ["status", "required", "missing", "expiring", "expired", "computed_on"]
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = list(partners.filter(pk__in=ids[start : start + REFRESH_CHUNK]))
+        lists = checklists(chunk, today, documents=False)
+        stored = {
+            row.partner_id: row
+            for row in access.unrestricted(PartnerCompliance).filter(
+                partner_id__in=[p.pk for p in chunk]
+            )
+        }
+        new, changed = [], []
+        for partner in chunk:
+            items = lists[partner.pk]
+            values = {
+                "status": overall(items),
+                "required": len(items),
+                "missing": sum(1 for i in items if i.status == ComplianceStatus.MISSING),
+                "expiring": sum(1 for i in items if i.status == ComplianceStatus.EXPIRING),
+                "expired": sum(1 for i in items if i.status == ComplianceStatus.EXPIRED),
+                "computed_on": today,
+            }
+            row = stored.get(partner.pk)
+            if row is None:
+                new.append(PartnerCompliance(partner_id=partner.pk, **values))
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
+                changed.append(row)
+        if new:
+            access.unrestricted(PartnerCompliance).bulk_create(new, batch_size=1000)
+        if changed:
+            access.unrestricted(PartnerCompliance).bulk_update(changed, fields, batch_size=1000)
+        written += len(new) + len(changed)
+    return written

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.contracts.compliance import ComplianceStatus
 from prm.contracts.models import ComplianceRequirement, Contract, ContractType
-from prm.contracts.status import Status, current_period, status, with_status_data
+from prm.contracts.status import (
+    Status,
+    could_be,
+    current_period,
+    max_notice_days,
+    near_deadline,
+    status,
+    with_status_data,
+)
 from prm.partners.filters import owners, partners
 from prm.partners.models import TypeCode
 
@@ -58,18 +66,27 @@ class ContractFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(title__icontains=value) | Q(partner__name__icontains=value))
 
-    def _ids(self, queryset, keep) -> list[int]:
+    def _ids(self, queryset, keep, prefilter) -> list[int]:
         """The ids of the rows ``keep(contract, today)`` accepts: the status is derived in
-        Python (``prm.contracts.status``), the one place that knows it."""
+        Python (``prm.contracts.status``), the one place that knows it, over the rows the
+        database's ``prefilter(today, max_notice)`` could not rule out."""
         today = timezone.localdate()
-        rows = with_status_data(queryset.order_by())
+        rows = with_status_data(
+            queryset.order_by().filter(prefilter(today, max_notice_days(queryset)))
+        )
         return [c.pk for c in rows if keep(c, today)]
 
     def filter_status(self, queryset, name, value):
         if not value:
             return queryset
         wanted = set(value)
-        return queryset.filter(pk__in=self._ids(queryset, lambda c, t: status(c, t) in wanted))
+        return queryset.filter(
+            pk__in=self._ids(
+                queryset,
+                lambda c, t: status(c, t) in wanted,
+                lambda t, notice: could_be(wanted, t, notice),
+            )
+        )
 
     def filter_expiring(self, queryset, name, value):
         """Contracts in force whose notice deadline or end falls within ``value`` days."""
@@ -84,7 +101,13 @@ class ContractFilter(django_filters.FilterSet):
             horizon = today + timedelta(days=days)
             return today <= period.notice_deadline <= horizon or today <= period.end <= horizon
 
-        return queryset.filter(pk__in=self._ids(queryset, keep))
+        return queryset.filter(
+            pk__in=self._ids(
+                queryset,
+                keep,
+                lambda t, notice: near_deadline(t, t + timedelta(days=days), notice),
+            )
+        )
 
 
 class ComplianceRequirementFilter(django_filters.FilterSet):
@@ -110,5 +133,10 @@ class CompliancePartnerFilter(django_filters.FilterSet):
     )
 
     def filter_status(self, queryset, name, value):
-        # Applied by the selector, which computes every partner's checklist once.
-        return queryset
+        # The status stored per partner; no stored row means nothing is required.
+        if not value:
+            return queryset
+        condition = Q(compliance__status__in=value)
+        if ComplianceStatus.COMPLETE in value:
+            condition |= Q(compliance__isnull=True)
+        return queryset.filter(condition)

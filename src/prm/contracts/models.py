@@ -7,7 +7,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from prm.core.access import Action, PartnerPolicy
@@ -282,6 +282,13 @@ class ContractAlert(BusinessModel):
 # Compliance ----------------------------------------------------------------------------
 
 
+class ComplianceStatus(models.TextChoices):
+    COMPLETE = "complete", _("Complete")
+    MISSING = "missing", pgettext_lazy("compliance status", "Missing")
+    EXPIRING = "expiring", _("Expiring")
+    EXPIRED = "expired", _("Expired")
+
+
 class ComplianceRequirement(models.Model):
     """A document every partner of a type must hold (사업자등록증, ISO 9001, insurance …)."""
 
@@ -363,3 +370,38 @@ class ComplianceSubmission(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.requirement} · {self.document}"
+
+
+class PartnerCompliance(BusinessModel):
+    """A partner's compliance status, stored so that the partner list can filter 10,000
+    partners on it in one query. Derived data: :func:`prm.contracts.compliance.refresh`
+    writes it when a submission, a requirement or the partner's types change, and the
+    daily job (``prm contract-alerts``) rewrites it as documents reach their expiry. The
+    submissions themselves are audited; this cache is not."""
+
+    partner = models.OneToOneField(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="compliance"
+    )
+    status = models.CharField(
+        _("compliance status"),
+        max_length=16,
+        choices=ComplianceStatus.choices,
+        default=ComplianceStatus.COMPLETE,
+        db_index=True,
+    )
+    required = models.PositiveSmallIntegerField(_("required documents"), default=0)
+    missing = models.PositiveSmallIntegerField(pgettext_lazy("documents", "missing"), default=0)
+    expiring = models.PositiveSmallIntegerField(_("expiring"), default=0)
+    expired = models.PositiveSmallIntegerField(_("expired"), default=0)
+    computed_on = models.DateField(_("computed on"), null=True, blank=True)
+
+    audited = False
+    access_policy = PartnerPolicy(partner_path="partner", portal_user=frozenset({Action.VIEW}))
+
+    class Meta:
+        verbose_name = _("partner compliance")
+        verbose_name_plural = _("partner compliance")
+        ordering = ["partner_id"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.status}"

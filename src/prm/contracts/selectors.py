@@ -16,7 +16,14 @@ from prm.contracts.filters import (
     ContractFilter,
 )
 from prm.contracts.models import ComplianceRequirement, Contract
-from prm.contracts.status import Status, current_period, status, with_status_data
+from prm.contracts.status import (
+    Status,
+    current_period,
+    max_notice_days,
+    near_deadline,
+    status,
+    with_status_data,
+)
 from prm.core import access
 from prm.partners.models import Partner
 from prm.partners.selectors import filled
@@ -57,11 +64,11 @@ def upcoming_deadlines(*, user: User, days: int = 90, limit: int = 10) -> list[D
     """The next notice deadlines and ends of contracts in force, soonest first."""
     today = timezone.localdate()
     horizon = today + timedelta(days=days)
+    scoped = access.scope(user, Contract)
     rows = with_status_data(
-        access.scope(user, Contract)
-        .filter(signed_on__isnull=False)
-        .exclude(terminated_on__lte=today)
-        .select_related("partner", "type", "owner")
+        scoped.filter(near_deadline(today, horizon, max_notice_days(scoped))).select_related(
+            "partner", "type", "owner"
+        )
     )
     found = []
     for contract in rows:
@@ -96,6 +103,10 @@ class PartnerCompliance:
         return sum(1 for i in self.items if i.status == state)
 
     @property
+    def complete(self) -> int:
+        return self.count(compliance.ComplianceStatus.COMPLETE)
+
+    @property
     def missing(self) -> int:
         return self.count(compliance.ComplianceStatus.MISSING)
 
@@ -109,20 +120,50 @@ class PartnerCompliance:
 
 
 def compliance_list(*, user: User, params=None, request=None):
-    """Partners with their compliance status, filtered by status (computed here)."""
+    """Partners with their stored compliance status (``PartnerCompliance``), filtered by
+    status in the query: one page costs the same for 100 partners or 10,000."""
     params = filled(params)
-    base = access.scope(user, Partner).prefetch_related("types").order_by("name", "id")
+    base = access.scope(user, Partner).select_related("compliance").order_by("name", "id")
     filterset = CompliancePartnerFilter(params, queryset=base, request=request)
     if not filterset.is_valid():
-        return filterset, []
-    partners = list(filterset.qs)
-    today = timezone.localdate()
-    lists = compliance.checklists(partners, today)
-    rows = [PartnerCompliance(p, lists[p.pk], compliance.overall(lists[p.pk])) for p in partners]
-    wanted = set(filterset.form.cleaned_data.get("status") or [])
-    if wanted:
-        rows = [r for r in rows if r.status in wanted]
-    return filterset, rows
+        return filterset, base.none()
+    return filterset, filterset.qs
+
+
+@dataclass
+class StoredCompliance:
+    """A row of the compliance list: the partner and its stored counts."""
+
+    partner: Partner
+    status: compliance.ComplianceStatus
+    missing: int = 0
+    expiring: int = 0
+    expired: int = 0
+
+    @property
+    def badge(self) -> str:
+        return compliance.BADGES[self.status]
+
+
+def compliance_rows(partners) -> list[StoredCompliance]:
+    """``partners`` (with ``compliance`` joined) as list rows; a partner without a stored
+    row has no required document."""
+    rows = []
+    for partner in partners:
+        stored = getattr(partner, "compliance", None)
+        if stored is None:
+            rows.append(StoredCompliance(partner, compliance.ComplianceStatus.COMPLETE))
+        else:
+            rows.append(
+                StoredCompliance(
+                    partner,
+                    compliance.ComplianceStatus(stored.status),
+                    stored.missing,
+                    stored.expiring,
+                    stored.expired,
+                )
+            )
+    return rows
 
 
 def partner_compliance(*, user: User, partner: Partner) -> PartnerCompliance:

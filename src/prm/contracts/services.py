@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prm.accounts.models import User
 from prm.accounts.roles import STAFF_ROLES
-from prm.contracts.compliance import expiry_of
+from prm.contracts.compliance import expiry_of, refresh
 from prm.contracts.models import (
     ComplianceRequirement,
     ComplianceSubmission,
@@ -294,7 +294,9 @@ def contract_renew(
             _("A terminated contract cannot be renewed."), code="terminated", status=409
         )
     if contract.signed_on is None:
-        raise BusinessError(_("Only a signed contract can be renewed."), code="not_signed")
+        raise BusinessError(
+            _("Only a signed contract can be renewed."), code="not_signed", status=409
+        )
     if Contract._base_manager.filter(predecessor=contract).exists():
         raise BusinessError(_("This contract was already renewed."), code="renewed", status=409)
     start = contract.end_date + timedelta(days=1)
@@ -412,6 +414,7 @@ def compliance_submit(
     )
     submission.full_clean()
     submission.save()
+    refresh([partner.pk])
     if actor.is_portal_role and partner.owner_id:
         notify(
             [partner.owner],

@@ -131,3 +131,65 @@ def with_status_data(queryset):
     rounds = model.rounds.rel.related_model._base_manager.filter(contract=OuterRef("pk"))
     successors = model._base_manager.filter(predecessor=OuterRef("pk"))
     return queryset.annotate(has_rounds=Exists(rounds), has_successor=Exists(successors))
+
+
+# SQL pre-filters. They let the database drop the contracts that cannot have a status
+# before :func:`status` decides on the few that can; they never decide alone (a contract
+# they keep may still have another status), so the rules above stay the one definition.
+
+
+def max_notice_days(queryset) -> int:
+    from django.db.models import Max
+
+    return queryset.aggregate(m=Max("notice_days"))["m"] or 0
+
+
+def _live_signed(today: date):
+    from django.db.models import Q
+
+    return ~Q(terminated_on__lte=today) & Q(signed_on__isnull=False)
+
+
+def could_be(wanted: set[str], today: date, max_notice: int):
+    """A condition every contract whose status on ``today`` is in ``wanted`` meets."""
+    from django.db.models import Q
+
+    live = ~Q(terminated_on__lte=today)
+    started = _live_signed(today) & Q(start_date__lte=today)
+    parts = []
+    if wanted & {Status.DRAFT, Status.NEGOTIATING}:
+        parts.append(live & Q(signed_on__isnull=True))
+    if Status.TERMINATED in wanted:
+        parts.append(Q(terminated_on__lte=today))
+    if Status.SIGNED in wanted:
+        parts.append(_live_signed(today) & Q(start_date__gt=today))
+    if Status.ACTIVE in wanted:
+        parts.append(started & (Q(end_date__gte=today) | Q(auto_renew=True)))
+    if Status.EXPIRING in wanted:
+        parts.append(started & in_force_until(today, today + timedelta(days=max_notice)))
+    if wanted & {Status.EXPIRED, Status.RENEWED}:
+        parts.append(_live_signed(today) & Q(end_date__lt=today))
+    condition = Q(pk__in=[])
+    for part in parts:
+        condition |= part
+    return condition
+
+
+def in_force_until(today: date, last_end: date):
+    """Contracts that may be in force on ``today`` with an end no later than ``last_end``:
+    the end lies in between, or the contract renews itself (its period rolls on)."""
+    from django.db.models import Q
+
+    return Q(end_date__gte=today, end_date__lte=last_end) | Q(auto_renew=True)
+
+
+def near_deadline(today: date, horizon: date, max_notice: int):
+    """Contracts that may have a notice deadline or an end between ``today`` and
+    ``horizon`` (the notice deadline is at most ``max_notice`` days before the end)."""
+    from django.db.models import Q
+
+    return (
+        _live_signed(today)
+        & Q(start_date__lte=today)
+        & in_force_until(today, horizon + timedelta(days=max_notice))
+    )

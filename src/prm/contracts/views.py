@@ -104,6 +104,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     export = query.copy()
+    _limit_partner_choices(filterset)
     return render(
         request,
         "contracts/list.html",
@@ -117,6 +118,20 @@ def contract_list(request: HttpRequest) -> HttpResponse:
             "export_url": f"{reverse('imports:export', args=['contracts'])}?{export.urlencode()}",
         },
     )
+
+
+# A select of thousands of partners costs more to render than the rest of the page; past
+# this many, the filter keeps its value in a hidden field and the search box finds partners.
+MAX_PARTNER_CHOICES = 300
+
+
+def _limit_partner_choices(filterset) -> None:
+    field = filterset.form.fields["partner"]
+    field.queryset = field.queryset.filter(
+        pk__in=access.scope(filterset.request.user, Contract).values("partner_id")
+    )
+    if field.queryset[: MAX_PARTNER_CHOICES + 1].count() > MAX_PARTNER_CHOICES:
+        field.widget = forms.HiddenInput()
 
 
 # Create, edit, delete -----------------------------------------------------------------
@@ -408,17 +423,19 @@ def contract_terminate(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_GET
 @staff_required
 def compliance_list(request: HttpRequest) -> HttpResponse:
-    filterset, rows = selectors.compliance_list(
+    filterset, partners = selectors.compliance_list(
         user=request.user, params=request.GET, request=request
     )
     query = request.GET.copy()
     query.pop("page", None)
+    page = _page(request, partners)
+    page.object_list = selectors.compliance_rows(page.object_list)
     return render(
         request,
         "contracts/compliance_list.html",
         {
             "filterset": _styled(filterset),
-            "page": _page(request, rows),
+            "page": page,
             "query": query.urlencode(),
         },
     )

@@ -39,6 +39,13 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "lead.assigned": ("lead_id", "partner_id"),
     "commission.statement_approved": ("statement_id", "partner_id"),
     "sourcing.candidate_decided": ("candidate_id", "partner_id", "project_id", "decision"),
+    "scorecard.computed": ("result_id", "partner_id", "standing", "previous_standing"),
+    "scorecard.standing_changed": ("result_id", "partner_id", "standing", "previous_standing"),
+    "scorecard.tier_review_proposed": ("partner_id", "result_id"),
+    "metrics.observations_changed": ("partner_ids", "period_kind", "period_start"),
+    # risk_id is None when the request is linked to no risk.
+    "corrective_action.accepted": ("request_id", "partner_id", "risk_id"),
+    "tier.changed": ("partner_id", "change_id", "from_tier", "to_tier"),
 }
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from prm.accounts.models import User
 from prm.core import access
@@ -181,13 +182,24 @@ def explain(lead_plan: Plan, chosen: Candidate, excluded: set[int]) -> str:
         _("Rule “%(rule)s” (order %(order)s) matched: %(conditions)s.")
         % {"rule": rule.name, "order": rule.order, "conditions": _conditions(rule)}
     )
+    eligible = len(lead_plan.candidates)
     lines.append(
-        _(
-            "%(n)s active partner(s) were eligible; %(excluded)s partner(s) that passed on "
-            "it before were left out."
+        ngettext(
+            "%(n)s active partner was eligible.",
+            "%(n)s active partners were eligible.",
+            eligible,
         )
-        % {"n": len(lead_plan.candidates), "excluded": len(excluded)}
+        % {"n": eligible}
     )
+    if excluded:
+        lines.append(
+            ngettext(
+                "%(excluded)s partner that passed on it before was left out.",
+                "%(excluded)s partners that passed on it before were left out.",
+                len(excluded),
+            )
+            % {"excluded": len(excluded)}
+        )
     ranked = sorted(lead_plan.candidates, key=lambda c: (-c.weight, c.partner_id))
     shown = ranked[:EXPLAINED_CANDIDATES]
     if chosen not in shown:

@@ -11,7 +11,7 @@ from prm.accounts.models import User
 from prm.core import access
 from prm.core.access import Action
 from prm.onboarding.filters import ApplicationFilter, JourneyFilter
-from prm.onboarding.models import Application, Journey, JourneyStep, StepStatus
+from prm.onboarding.models import OPEN_STATUSES, Application, Journey, JourneyStep, StepStatus
 from prm.partners.lifecycle import Stage
 from prm.partners.models import Partner, TypeCode
 from prm.partners.selectors import filled
@@ -94,3 +94,32 @@ def time_to_onboard(*, user: User) -> list[dict]:
 
 def portal_journey(*, user: User) -> Journey | None:
     return access.scope(user, Journey).filter(partner_id=user.partner_id).first()
+
+
+def in_progress(*, user: User, limit: int = 5) -> dict:
+    """The dashboard's onboarding card: open applications, journeys under way (least
+    advanced first) and how many of their steps are overdue."""
+    journeys = journeys_with_progress(
+        access.scope(user, Journey).filter(completed_at__isnull=True)
+    ).order_by("started_at", "id")
+    rows = list(journeys[:limit])
+    return {
+        "applications": access.scope(user, Application)
+        .filter(status__in=[s.value for s in OPEN_STATUSES])
+        .count(),
+        "journey_count": journeys.count(),
+        "journeys": rows,
+        "overdue": access.scope(user, JourneyStep)
+        .filter(
+            journey__completed_at__isnull=True,
+            status=StepStatus.OPEN,
+            due_on__lt=_today(),
+        )
+        .count(),
+    }
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()

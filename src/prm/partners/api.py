@@ -148,8 +148,8 @@ def partner_list(request, filters: Query[PartnerQuery]):
         user=request.user, params=request.GET, request=request
     )
     require_valid(filterset)
-    # Owner and parent are answered as ids: only the tier needs its row.
-    return queryset.select_related(None).select_related("tier")
+    # Owner and parent are answered as ids: only the tier and the risk level need their rows.
+    return queryset.select_related(None).select_related("tier", "risk_level")
 
 
 @router.post(

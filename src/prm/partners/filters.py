@@ -7,6 +7,7 @@ from django_countries import countries
 
 from prm.accounts.models import User
 from prm.accounts.roles import STAFF_ROLES
+from prm.contracts.models import ComplianceStatus
 from prm.core import access
 from prm.partners.lifecycle import Stage
 from prm.partners.models import (
@@ -20,6 +21,9 @@ from prm.partners.models import (
     TypeCode,
 )
 from prm.partners.names import name_key
+from prm.risks.models import Level as RiskLevel
+
+RISK_LEVEL_CHOICES = [*RiskLevel.choices, ("none", _("No open risk"))]
 
 
 def _user(request):
@@ -50,6 +54,16 @@ class PartnerFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=owners)
     parent = django_filters.ModelChoiceFilter(label=_("Parent partner"), queryset=partners)
     tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__name", distinct=True)
+    on_hold = django_filters.BooleanFilter(label=_("On hold"))
+    # The overall level kept by the risks capability (prm.risks.models.PartnerRiskLevel).
+    risk_level = django_filters.MultipleChoiceFilter(
+        label=_("Risk level"), choices=RISK_LEVEL_CHOICES, method="filter_risk_level"
+    )
+    # The status stored by the contracts capability (kept fresh there), so one query filters
+    # any number of partners. A partner without a stored row has no required document.
+    compliance = django_filters.MultipleChoiceFilter(
+        label=_("Compliance"), choices=ComplianceStatus.choices, method="filter_compliance"
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(
@@ -60,6 +74,7 @@ class PartnerFilter(django_filters.FilterSet):
             ("region", "region"),
             ("created_at", "created"),
             ("updated_at", "updated"),
+            ("risk_level__level_rank", "risk"),
         ),
         field_labels={
             "name": _("Name"),
@@ -69,12 +84,29 @@ class PartnerFilter(django_filters.FilterSet):
             "region": _("Region"),
             "created_at": _("Created"),
             "updated_at": _("Updated"),
+            "risk_level__level_rank": _("Risk level"),
         },
     )
 
     class Meta:
         model = Partner
         fields: list[str] = []
+
+    def filter_risk_level(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q(risk_level__level__in=[v for v in value if v != "none"])
+        if "none" in value:
+            condition |= Q(risk_level__isnull=True) | Q(risk_level__level="")
+        return queryset.filter(condition)
+
+    def filter_compliance(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q(compliance__status__in=value)
+        if ComplianceStatus.COMPLETE in value:
+            condition |= Q(compliance__isnull=True)
+        return queryset.filter(condition)
 
     def search(self, queryset, name, value):
         """Name (also normalised: "한빛소프트" finds "(주)한빛소프트"), legal name, registration

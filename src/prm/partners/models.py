@@ -115,6 +115,10 @@ class Partner(BusinessModel):
         related_name="children",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Set by a scorecard standing's action (prm.scorecards) or by staff: no new deal
+    # registrations or purchase orders while on hold.
+    on_hold = models.BooleanField(_("on hold"), default=False, db_index=True)
+    hold_reason = models.TextField(_("hold reason"), blank=True)
 
     access_policy = PartnerPolicy(
         partner_path="",

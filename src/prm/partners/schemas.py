@@ -35,8 +35,26 @@ class PartnerOut(Schema):
     parent: int | None = Field(description="id of the parent partner")
     tags: list[str]
     notes: str
+    on_hold: bool = Field(
+        description="no new deal registrations or purchase orders (set by a scorecard standing)"
+    )
+    hold_reason: str
+    risk_level: str | None = Field(
+        None,
+        description="overall risk level (low, medium, high, critical; empty: no open risk); "
+        "staff only, null for portal users",
+    )
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_risk_level(obj: Partner, context) -> str | None:
+        request = (context or {}).get("request")
+        user = getattr(request, "user", None)
+        if user is None or not getattr(user, "is_staff_role", False):
+            return None
+        row = getattr(obj, "risk_level", None)
+        return row.level if row is not None else ""
 
     @staticmethod
     def resolve_types(obj: Partner) -> list[str]:

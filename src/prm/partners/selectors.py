@@ -31,7 +31,7 @@ def partner_list(*, user: User, params=None, request=None) -> tuple[PartnerFilte
     """
     base = (
         access.scope(user, Partner)
-        .select_related("tier", "owner", "parent")
+        .select_related("tier", "owner", "parent", "risk_level")
         .prefetch_related("types", "tags")
     )
     filterset = PartnerFilter(filled(params), queryset=base, request=request)

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
+from django.forms import CheckboxSelectMultiple
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from prm.accounts.models import User
 from prm.accounts.roles import PORTAL_ROLES
 from prm.audit import selectors as audit_selectors
 from prm.audit.models import AuditEntry
+from prm.contracts import selectors as contract_selectors
 from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
@@ -118,7 +120,16 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     context["filter_form"] = partner_filter_form(
         filterset, countries=[(c, choices.get(c, c)) for c in countries]
     )
+    _check_boxes(context["filter_form"], "compliance")
     return render(request, "partners/list.html", context)
+
+
+def _check_boxes(form, name: str) -> None:
+    """A short choice list of the filter panel as check boxes tied to the search form."""
+    field = form.fields[name]
+    field.widget = CheckboxSelectMultiple(
+        choices=field.choices, attrs={"class": "form-check-input", "form": "partner-filter"}
+    )
 
 
 @require_POST
@@ -313,7 +324,10 @@ def _tab_context(request: HttpRequest, partner: Partner, tab: str, **forms: Any)
     user = request.user
     if tab == "overview":
         children = access.scope(user, Partner).filter(parent=partner).order_by("name", "id")
-        return {"children": children.only("id", "name", "stage")[:100]}
+        return {
+            "children": children.only("id", "name", "stage")[:100],
+            "compliance": contract_selectors.partner_compliance(user=user, partner=partner),
+        }
     if tab == "contacts":
         can_add = access.can_add(user, Contact, partner)
         return {

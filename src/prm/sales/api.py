@@ -1,5 +1,6 @@
 """/api/v1/deals: list, filter, read, register, change, delete; staff decisions
-(approve, reject, request-info), stage moves and conflicts.
+(approve, reject, request-info), stage moves, conflicts, and activities (partners log
+theirs and read the shared ones; staff mark notes internal or shared).
 
 Lists come from the selectors (the same FilterSet as the list page), objects from the access
 layer, writes from ``prm.sales.services``. An id the caller may not see answers 404.
@@ -25,7 +26,17 @@ from prm.partners.models import Partner
 from prm.sales import selectors, services
 from prm.sales.filters import DealFilter
 from prm.sales.models import Deal, ProductCategory
-from prm.sales.schemas import ConflictOut, DealIn, DealOut, DealPatch, DecisionIn, ReasonIn
+from prm.sales.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivityPatch,
+    ConflictOut,
+    DealIn,
+    DealOut,
+    DealPatch,
+    DecisionIn,
+    ReasonIn,
+)
 
 router = Router()
 
@@ -234,3 +245,54 @@ def deal_conflicts(request, deal_id: PathId):
     if not request.user.is_staff_role:
         raise PermissionDenied
     return list(selectors.deal_conflicts(user=request.user, deal=deal))
+
+
+@router.get(
+    "/deals/{deal_id}/activities",
+    response=list[ActivityOut],
+    tags=["deals"],
+    url_name="deal_activities",
+    summary="Activities and notes of a deal",
+)
+@paginate(PageNumberSizePagination)
+def deal_activities(request, deal_id: PathId):
+    """Newest first. Partners see their own deal's shared activities (what they wrote and
+    what staff shared), never staff-internal notes."""
+    deal = _get(request, deal_id)
+    return access.scope(request.user, deal.activities.all()).select_related("user", "deal")
+
+
+@router.post(
+    "/deals/{deal_id}/activities",
+    response={201: ActivityOut, **WRITE_ERRORS},
+    tags=["deals"],
+    url_name="deal_activity_create",
+    summary="Log an activity or note on a deal",
+)
+def deal_activity_create(request, deal_id: PathId, payload: ActivityIn):
+    """`shared` is for staff (internal by default); what a partner writes is shared."""
+    deal = _get(request, deal_id)
+    data = payload.model_dump(exclude_unset=True)
+    if "shared" in data and not request.user.is_staff_role:
+        raise BusinessError(_("Only staff mark a note internal or shared."), field="shared")
+    activity = services.activity_add(
+        actor=request.user,
+        deal=deal,
+        kind=payload.kind,
+        text=payload.text,
+        shared=payload.shared,
+    )
+    return Status(201, activity)
+
+
+@router.patch(
+    "/deals/{deal_id}/activities/{activity_id}",
+    response={200: ActivityOut, **WRITE_ERRORS},
+    tags=["deals"],
+    url_name="deal_activity_update",
+    summary="Mark a note internal or shared (staff)",
+)
+def deal_activity_update(request, deal_id: PathId, activity_id: PathId, payload: ActivityPatch):
+    deal = _get(request, deal_id)
+    activity = access.get_object(request.user, deal.activities.all(), Action.VIEW, pk=activity_id)
+    return services.activity_share(actor=request.user, activity=activity, shared=payload.shared)

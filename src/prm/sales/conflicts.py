@@ -6,8 +6,10 @@ account. Customers are compared by business registration number, domain, normali
 name (``prm.partners.names``: legal forms, spacing, punctuation and case removed) and the
 accounts' aliases, with rapidfuzz scores. The same product line is flagged.
 
-Candidates come from indexed lookups (registration number, domain, exact name key, name-key
-prefix, alias keys) and only they are scored, so the work does not grow with the table.
+Candidates come from indexed lookups (registration number, domain, exact name key) and a
+trigram similarity search over name and alias keys (``prm.sales.search``: pg_trgm on
+PostgreSQL, FTS5 on SQLite), each capped, and only they are scored, so the work does not grow
+with the table.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rapidfuzz import fuzz
 
 from prm.core import access
 from prm.partners.names import name_key
+from prm.sales import search
 from prm.sales.models import (
     ACTIVE_STATUSES,
     Account,
@@ -29,9 +32,10 @@ from prm.sales.models import (
     DealRules,
 )
 
-# Name-key prefix length used to find fuzzy candidates, and how many of them are scored.
-PREFIX = 2
-MAX_CANDIDATES = 200
+# How many accounts each lookup contributes at most: exact keys (registration number, domain,
+# name key) and the similarity search (``prm.sales.search``). Only these are scored.
+MAX_EXACT = 50
+MAX_SIMILAR = 100
 REASON_ORDER = {
     ConflictReason.REGISTRATION_NUMBER: 0,
     ConflictReason.DOMAIN: 1,
@@ -64,11 +68,18 @@ def _better(a: Match | None, b: Match) -> Match:
     return b if REASON_ORDER[b.reason] < REASON_ORDER[a.reason] else a
 
 
-def matching_accounts(customer: Customer, threshold: float | None = None) -> dict[int, Match]:
-    """Accounts that look like ``customer``, each with its strongest reason and score."""
-    if threshold is None:
-        threshold = DealRules.load().name_threshold
-    key = name_key(customer.name)
+@dataclass
+class SearchStats:
+    """What one search did: how many accounts were scored, and the candidate search used."""
+
+    scored: int = 0
+    method: str = ""
+
+
+FIELDS = ("pk", "registration_number", "domain", "name_key", "alias_keys")
+
+
+def _candidates(customer: Customer, key: str, threshold: float) -> tuple[list[dict], str]:
     accounts = access.unrestricted(Account)
     condition = Q(pk__in=[])
     if customer.registration_number:
@@ -76,23 +87,35 @@ def matching_accounts(customer: Customer, threshold: float | None = None) -> dic
     if customer.domain:
         condition |= Q(domain=customer.domain)
     if key:
-        condition |= Q(name_key=key) | Q(alias_keys__contains=key)
+        condition |= Q(name_key=key)
+    rows = list(accounts.filter(condition).values(*FIELDS)[:MAX_EXACT])
+    similar, how = search.similar_account_ids(key, limit=MAX_SIMILAR, name_threshold=threshold)
+    seen = {r["pk"] for r in rows}
+    wanted = [pk for pk in similar if pk not in seen]
+    if how == "prefix" and key:
+        # Without a trigram index an alias is found by its exact key only.
+        wanted_q = Q(pk__in=wanted) | Q(alias_keys__contains=key)
+        rows += list(accounts.filter(wanted_q).exclude(pk__in=seen).values(*FIELDS)[:MAX_SIMILAR])
+    elif wanted:
+        rows += list(accounts.filter(pk__in=wanted).values(*FIELDS))
+    return rows, how
+
+
+def matching_accounts(
+    customer: Customer, threshold: float | None = None, stats: SearchStats | None = None
+) -> dict[int, Match]:
+    """Accounts that look like ``customer``, each with its strongest reason and score.
+
+    ``stats``, when given, receives the number of accounts scored and the search used.
+    """
+    if threshold is None:
+        threshold = DealRules.load().name_threshold
+    key = name_key(customer.name)
+    rows, how = _candidates(customer, key, threshold)
+    if stats is not None:
+        stats.scored = len(rows)
+        stats.method = how
     found: dict[int, Match] = {}
-    rows = list(
-        accounts.filter(condition).values(
-            "pk", "registration_number", "domain", "name_key", "alias_keys"
-        )[:MAX_CANDIDATES]
-    )
-    if key:
-        seen = {r["pk"] for r in rows}
-        rows += [
-            r
-            for r in accounts.filter(name_key__startswith=key[:PREFIX])
-            .exclude(pk__in=seen)
-            .values("pk", "registration_number", "domain", "name_key", "alias_keys")[
-                :MAX_CANDIDATES
-            ]
-        ]
     for row in rows:
         best = None
         if customer.registration_number and row["registration_number"] == (

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.accounts.models import User
 from prm.accounts.roles import Role
@@ -57,7 +58,7 @@ class DealFilter(django_filters.FilterSet):
             ("stage__order", "stage"),
         ),
         field_labels={
-            "registered_at": _("Registered"),
+            "registered_at": pgettext_lazy("registration date", "Registered"),
             "amount": _("Amount"),
             "expected_close_date": _("Expected close"),
             "title": _("Deal name"),

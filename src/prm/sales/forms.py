@@ -183,5 +183,13 @@ class ActivityForm(StyledForm, forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class StaffActivityForm(ActivityForm):
+    shared = forms.BooleanField(
+        label=_("Share with the partner"),
+        required=False,
+        help_text=_("Left unticked, the note is internal: staff only."),
+    )
+
+
 class ExtendForm(forms.Form):
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365)

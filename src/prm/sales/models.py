@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
@@ -11,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from prm.accounts.roles import Role
+from prm.accounts.roles import PORTAL_ROLES, Role
 from prm.core.access import Action, PartnerPolicy, Policy
 from prm.core.models import BusinessModel
 from prm.partners.models import Partner
@@ -76,7 +77,7 @@ class ProductCategory(models.Model):
 
 
 class StageCode(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("deal stage", "Registered")
     QUALIFIED = "qualified", _("Qualified")
     PROPOSAL = "proposal", _("Proposal")
     NEGOTIATION = "negotiation", _("Negotiation")
@@ -428,8 +429,24 @@ class ActivityKind(models.TextChoices):
     DECISION = "decision", _("Decision")
 
 
+@dataclass(frozen=True)
+class DealActivityPolicy(PartnerPolicy):
+    """Staff as :class:`PartnerPolicy`; a portal user reads the activities of its own
+    partner's deals that are shared (its own are always shared), never staff-internal
+    notes, and adds activities to its own partner's deals."""
+
+    def filter(self, user, role, action):
+        rule = super().filter(user, role, action)
+        if rule is not None and role in PORTAL_ROLES and action != Action.ADD:
+            rule &= Q(shared=True)
+        return rule
+
+
 class DealActivity(BusinessModel):
-    """An activity or note on a deal (staff's co-selling log)."""
+    """An activity or note on a deal: the co-selling log of staff and the partner.
+
+    Staff notes are internal unless staff share them; what the partner writes is shared.
+    """
 
     deal = models.ForeignKey(
         Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="activities"
@@ -447,8 +464,16 @@ class DealActivity(BusinessModel):
         related_name="+",
     )
     at = models.DateTimeField(_("when"), db_index=True)
+    shared = models.BooleanField(
+        _("shared with the partner"),
+        default=False,
+        help_text=_("Internal notes are seen by staff only."),
+    )
 
-    access_policy = PartnerPolicy(partner_path="deal__partner", staff_only=True)
+    access_policy = DealActivityPolicy(
+        partner_path="deal__partner",
+        portal_user=frozenset({Action.VIEW, Action.ADD}),
+    )
 
     class Meta:
         verbose_name = _("deal activity")

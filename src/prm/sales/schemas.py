@@ -150,3 +150,43 @@ class DecisionIn(InputSchema):
 
 class ReasonIn(InputSchema):
     reason: str = Field(min_length=1, description="the reason or the question for the partner")
+
+
+class ActivityOut(Schema):
+    id: int
+    deal: int
+    partner: int = Field(description="id of the deal's partner")
+    kind: str = Field(description="note, call, meeting, email; stage and decision are logged")
+    text: str
+    shared: bool = Field(description="false: an internal note (staff only)")
+    author: str = Field(description="who wrote it")
+    by_partner: bool = Field(description="written by one of the partner's users")
+    at: datetime
+
+    @staticmethod
+    def resolve_deal(obj) -> int:
+        return obj.deal_id
+
+    @staticmethod
+    def resolve_partner(obj) -> int:
+        return obj.deal.partner_id
+
+    @staticmethod
+    def resolve_author(obj) -> str:
+        return str(obj.user) if obj.user_id else ""
+
+    @staticmethod
+    def resolve_by_partner(obj) -> bool:
+        return bool(obj.user_id and obj.user.partner_id)
+
+
+class ActivityIn(InputSchema):
+    kind: str = Field("note", description="note, call, meeting or email")
+    text: str
+    shared: bool = Field(
+        False, description="staff only: share the note with the partner (partners' are shared)"
+    )
+
+
+class ActivityPatch(InputSchema):
+    shared: bool = Field(description="true: shared with the partner; false: internal")

@@ -269,6 +269,13 @@ def deal_register(
     partner = access.get_object(actor, Partner, Action.VIEW, pk=partner.pk)
     if not access.can_add(actor, Deal, partner):
         raise PermissionDenied
+    if partner.on_hold:
+        # Set by a scorecard standing (prm.scorecards) or by staff.
+        raise BusinessError(
+            _("%(partner)s is on hold and cannot register new deals.") % {"partner": partner.name},
+            code="on_hold",
+            status=409,
+        )
     today = today or timezone.localdate()
     found_customer = customer_from(customer)
     _refuse_own_company(partner, found_customer)
@@ -563,20 +570,53 @@ def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "") -> Deal:
     return deal
 
 
+LOGGED_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
+
+
 @transaction.atomic
-def activity_add(*, actor: User, deal: Deal, kind: str, text: str) -> DealActivity:
-    if not actor.is_staff_role:
+def activity_add(
+    *, actor: User, deal: Deal, kind: str, text: str, shared: bool | None = None
+) -> DealActivity:
+    """Log a note, call, meeting or e-mail on a deal.
+
+    Staff log on the deals they may change, internal unless ``shared``; a partner's users log
+    on their own partner's deals, and what they write is always shared.
+    """
+    deal = access.get_object(actor, Deal, Action.VIEW, pk=deal.pk)
+    if actor.is_staff_role:
+        deal = access.get_object(actor, Deal, Action.CHANGE, pk=deal.pk)
+    if not access.can_add(actor, DealActivity, deal.partner):
         raise PermissionDenied
-    deal = access.get_object(actor, Deal, Action.CHANGE, pk=deal.pk)
     text = (text or "").strip()
     if not text:
         raise BusinessError(_("Write the note."), field="text")
-    if kind not in ActivityKind.values or kind in (ActivityKind.STAGE, ActivityKind.DECISION):
+    if kind not in LOGGED_KINDS:
         raise BusinessError(_("Unknown kind of activity."), field="kind")
-    activity = DealActivity(deal=deal, kind=kind, text=text, user=actor, at=timezone.now())
+    if not actor.is_staff_role:
+        shared = True
+    activity = DealActivity(
+        deal=deal, kind=kind, text=text, user=actor, at=timezone.now(), shared=bool(shared)
+    )
     activity.full_clean()
     activity.save()
     access.unrestricted(Deal).filter(pk=deal.pk).update(last_progress_at=activity.at)
+    return activity
+
+
+@transaction.atomic
+def activity_share(*, actor: User, activity: DealActivity, shared: bool) -> DealActivity:
+    """Staff mark a note internal (staff only) or shared with the deal's partner. What the
+    partner wrote stays shared."""
+    if not actor.is_staff_role:
+        raise PermissionDenied
+    activity = access.get_object(actor, DealActivity, Action.CHANGE, pk=activity.pk)
+    if not shared and activity.user_id and activity.user.partner_id:
+        raise BusinessError(
+            _("What the partner wrote stays shared with the partner."), field="shared"
+        )
+    if activity.shared != shared:
+        activity.shared = shared
+        activity.save(update_fields=["shared", "updated_at"])
     return activity
 
 

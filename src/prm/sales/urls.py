@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/move/", views.deal_move, name="move"),
     path("<int:pk>/extend/", views.deal_extend, name="extend"),
     path("<int:pk>/activities/", views.activity_add, name="activity_add"),
+    path(
+        "<int:pk>/activities/<int:activity_id>/share/",
+        views.activity_share,
+        name="activity_share",
+    ),
     path("<int:pk>/partners/", views.deal_partner_add, name="partner_add"),
     path(
         "<int:pk>/partners/<int:link_id>/remove/",
@@ -26,4 +31,5 @@ urlpatterns = [
     path("portal/register/", views.portal_register, name="portal_register"),
     path("portal/<int:pk>/", views.portal_detail, name="portal_detail"),
     path("portal/<int:pk>/edit/", views.portal_edit, name="portal_edit"),
+    path("portal/<int:pk>/activities/", views.portal_activity_add, name="portal_activity_add"),
 ]

@@ -33,9 +33,18 @@ from prm.sales.forms import (
     ExtendForm,
     MoveForm,
     RegistrationForm,
+    StaffActivityForm,
     StaffRegistrationForm,
 )
-from prm.sales.models import Deal, DealPartner, DealRole, DealRules, DealStatus, PipelineStage
+from prm.sales.models import (
+    Deal,
+    DealActivity,
+    DealPartner,
+    DealRole,
+    DealRules,
+    DealStatus,
+    PipelineStage,
+)
 
 PORTAL_PAGE_SIZE = 25
 
@@ -191,7 +200,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_move": can_change and deal.status == DealStatus.APPROVED and not deal.is_closed,
             "can_note": can_change,
             "stages": PipelineStage.objects.all(),
-            "activity_form": ActivityForm(),
+            "activity_form": StaffActivityForm(),
             "role_choices": DealRole.choices,
             "partners": access.scope(user, Partner).exclude(pk=deal.partner_id).only("id", "name"),
             "section": "list",
@@ -274,7 +283,7 @@ def deal_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     deal = access.get_object(request.user, Deal, Action.CHANGE, pk=pk)
-    form = ActivityForm(request.POST)
+    form = StaffActivityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the note and choose its kind."))
     else:
@@ -284,6 +293,21 @@ def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Activity added."))
+    return redirect("sales:detail", pk=deal.pk)
+
+
+@require_POST
+@staff_required
+def activity_share(request: HttpRequest, pk: int, activity_id: int) -> HttpResponse:
+    """Mark a note internal (staff only) or shared with the deal's partner."""
+    deal = access.get_object(request.user, Deal, Action.CHANGE, pk=pk)
+    activity = access.get_object(request.user, deal.activities.all(), Action.CHANGE, pk=activity_id)
+    try:
+        services.activity_share(
+            actor=request.user, activity=activity, shared=request.POST.get("shared") == "1"
+        )
+    except BusinessError as exc:
+        messages.error(request, exc.message)
     return redirect("sales:detail", pk=deal.pk)
 
 
@@ -390,8 +414,29 @@ def portal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "deal": deal,
             "can_edit": deal.is_pending and access.can(request.user, deal, Action.CHANGE),
+            "activities": access.scope(request.user, deal.activities.all()).select_related("user"),
+            "can_note": access.can_add(request.user, DealActivity, deal.partner),
+            "activity_form": ActivityForm(),
         },
     )
+
+
+@portal_view
+@require_POST
+def portal_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner's user logs a note, call, meeting or e-mail on its own deal."""
+    deal = selectors.deal_get(user=request.user, pk=pk)
+    form = ActivityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the note and choose its kind."))
+    else:
+        try:
+            services.activity_add(actor=request.user, deal=deal, **form.cleaned_data)
+        except BusinessError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Activity added."))
+    return redirect("sales:portal_detail", pk=deal.pk)
 
 
 @portal_view

@@ -1,4 +1,5 @@
-"""/api/v1/evaluations: evaluation rounds with their rankings, and evaluators' scores.
+"""/api/v1/evaluations: evaluation rounds with their rankings, evaluators' scores, and the
+decision on each candidate.
 
 Staff only: portal users see no rounds. An evaluator sees the ranking (and so the others'
 scores) only after submitting their own scores.
@@ -14,8 +15,14 @@ from prm.api.schemas import PathId, errors
 from prm.core import access
 from prm.sourcing import selectors, services
 from prm.sourcing.filters import RoundFilter
-from prm.sourcing.models import EvaluationRound
-from prm.sourcing.schemas import RoundDetailOut, RoundOut, ScoresIn
+from prm.sourcing.models import EvaluationRound, ProjectCandidate
+from prm.sourcing.schemas import (
+    CandidateDecisionIn,
+    CandidateDecisionOut,
+    RoundDetailOut,
+    RoundOut,
+    ScoresIn,
+)
 
 router = Router()
 
@@ -165,3 +172,32 @@ def evaluation_scores(request, round_id: PathId, payload: ScoresIn):
         submit=payload.submit,
     )
     return _detail(request.user, round_id)
+
+
+@router.post(
+    "/evaluations/candidates/{candidate_id}/decision",
+    response={200: CandidateDecisionOut, **WRITE_ERRORS},
+    url_name="candidate_decision",
+    summary="Decide on a candidate",
+)
+def candidate_decision(request, candidate_id: PathId, payload: CandidateDecisionIn):
+    """Select (the partner moves to onboarding), reject with a reason, or hold. A selection
+    is final (409 afterwards)."""
+    candidate = access.get_object(request.user, ProjectCandidate, pk=candidate_id)
+    candidate = services.candidate_decide(
+        actor=request.user,
+        candidate=candidate,
+        decision=payload.decision,
+        reason=payload.reason,
+    )
+    candidate.partner.refresh_from_db(fields=["stage"])
+    return {
+        "id": candidate.pk,
+        "project_id": candidate.project_id,
+        "partner_id": candidate.partner_id,
+        "partner_stage": candidate.partner.stage,
+        "decision": candidate.decision,
+        "decision_reason": candidate.decision_reason,
+        "decided_by": candidate.decided_by_id,
+        "decided_at": candidate.decided_at,
+    }

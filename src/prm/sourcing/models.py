@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.accounts.roles import Role
 from prm.core.access import Action, OwnerPolicy, PartnerPolicy
@@ -113,7 +114,7 @@ class ProjectSource(BusinessModel):
 class Decision(models.TextChoices):
     PENDING = "pending", _("Pending")
     SELECTED = "selected", _("Selected")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("candidate decision", "Rejected")
     ON_HOLD = "hold", _("On hold")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -106,3 +107,19 @@ class ScoresIn(InputSchema):
     submit: bool = Field(
         False, description="submit: every score must be given; scores then become final"
     )
+
+
+class CandidateDecisionIn(InputSchema):
+    decision: Literal["hold", "selected", "rejected"]
+    reason: str = Field("", max_length=2000, description="required to reject")
+
+
+class CandidateDecisionOut(Schema):
+    id: int
+    project_id: int
+    partner_id: int
+    partner_stage: str = Field(description="the partner's lifecycle stage after the decision")
+    decision: str
+    decision_reason: str
+    decided_by: int | None
+    decided_at: datetime | None

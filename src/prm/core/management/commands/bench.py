@@ -1,5 +1,8 @@
 """``prm bench partners``: server time of the partner list page and of the partner API.
 
+``prm bench conflicts`` and ``prm bench leads``: see ``prm.sales.bench`` and
+``prm.leads.bench``; ``prm bench lifecycle``: see ``prm.contracts.bench``.
+
 Run it against a throwaway database (``make bench`` does): it adds benchmark data.
 """
 
@@ -28,17 +31,55 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Benchmark the partner list page and GET /api/v1/partners (p50/p95, query counts)."
+    help = (
+        "Benchmark the partner list page and GET /api/v1/partners (p50/p95, query counts); "
+        "conflict checks (p50/p95, candidates scored); lead routing (assignments/second)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("scenario", choices=["partners"])
+        parser.add_argument(
+            "scenario",
+            choices=[
+                "partners",
+                "conflicts",
+                "leads",
+                "lifecycle",
+                "dashboard",
+                "risks",
+                "scorecards",
+            ],
+        )
+        parser.add_argument("--registrations", type=int, default=100_000)
+        parser.add_argument("--leads", type=int, default=10_000)
         parser.add_argument("--partners", type=int, default=10_000)
         parser.add_argument("--contacts", type=int, default=50_000)
         parser.add_argument("--runs", type=int, default=50)
+        parser.add_argument("--contracts", type=int, default=10_000)
         parser.add_argument("--search", default="소프트")
+        parser.add_argument("--risks-per-partner", type=float, default=2.0)
 
     def handle(self, *args, **options):
         call_command("migrate", verbosity=0)
+        if options["scenario"] == "scorecards":
+            from prm.scorecards.bench import command as scorecards_command
+
+            return scorecards_command(self, options)
+        if options["scenario"] == "risks":
+            from prm.risks.bench import command as risks_command
+
+            return risks_command(self, options)
+        if options["scenario"] == "dashboard":
+            from prm.dashboard.bench import command as dashboard
+
+            return dashboard(self, options)
+        if options["scenario"] == "lifecycle":
+            from prm.contracts.bench import command as lifecycle
+
+            return lifecycle(self, options)
+        if options["scenario"] != "partners":
+            from prm.sales.bench import command
+
+            return command(self, options)
         have = access.unrestricted(Partner).count()
         if have < options["partners"]:
             self.stdout.write(f"Building {options['partners'] - have} partners and contacts…")

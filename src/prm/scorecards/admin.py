@@ -1,0 +1,30 @@
+"""Scorecard definitions and results, to look up: they change on the scorecards pages, whose
+services validate formulas, weights and bands."""
+
+from django.contrib import admin
+
+from prm.core.admin import ReadOnlyModelAdmin
+from prm.scorecards.models import (
+    KPI,
+    Dispute,
+    DisputeMessage,
+    KPIResult,
+    ScorecardResult,
+    ScorecardTemplate,
+    StandingBand,
+    Target,
+    TemplateKPI,
+)
+
+for _model in (
+    KPI,
+    Target,
+    ScorecardTemplate,
+    TemplateKPI,
+    StandingBand,
+    ScorecardResult,
+    KPIResult,
+    Dispute,
+    DisputeMessage,
+):
+    admin.site.register(_model, ReadOnlyModelAdmin)

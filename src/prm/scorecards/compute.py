@@ -1,0 +1,527 @@
+"""Computing scorecards: every applicable partner's result for one template and period.
+
+The number of queries does not depend on the number of partners: the metric values of all
+partners come from one call of ``prm.metrics.selectors.values_for``; existing results and
+their KPI lines are read once; new results are inserted and changed ones updated in
+batches (audited through the bulk signals). A result whose inputs did not change is left
+alone. Each stored result carries its snapshot (template, weights, targets, formulas,
+inputs), so changing a template later never changes an old period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from prm.core import access
+from prm.core.events import emit
+from prm.metrics.models import Metric
+from prm.metrics.periods import GRANULARITY, Period, PeriodKind
+from prm.metrics.selectors import values_for
+from prm.partners.models import Partner
+from prm.scorecards import scoring
+from prm.scorecards.evaluator import FormulaError, parse
+from prm.scorecards.models import (
+    KPI,
+    KPIResult,
+    ScorecardResult,
+    ScorecardTemplate,
+    ScoringRule,
+    StandingAction,
+    Target,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+VALUE_LIMIT = Decimal(10) ** 19
+RESULT_FIELDS = [
+    "score",
+    "standing",
+    "previous_standing",
+    "snapshot",
+    "fingerprint",
+    "computed_at",
+]
+LINE_FIELDS = [
+    "kpi",
+    "formula",
+    "value",
+    "target",
+    "floor",
+    "score",
+    "weight",
+    "effective_weight",
+    "inputs",
+    "order",
+]
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _q4(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"))
+
+
+@dataclass
+class Report:
+    template: int
+    period: str
+    partners: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    standing_changes: int = 0
+    no_score: int = 0
+    result_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Line:
+    kpi: KPI
+    weight: Decimal
+    order: int
+    formula: object  # evaluator.Formula, or None when refused
+    names: tuple[str, ...] = ()
+    static: dict = field(default_factory=dict)
+
+
+def _template_parts(template: ScorecardTemplate):
+    lines = [
+        _Line(line.kpi, line.weight, index, None)
+        for index, line in enumerate(template.lines.select_related("kpi").order_by("order", "id"))
+    ]
+    compiled = []
+    for line in lines:
+        try:
+            formula = parse(line.kpi.formula)
+        except FormulaError:
+            # Refused formulas cannot be saved; one stored before a rule tightened gives
+            # "no data" rather than stopping everyone's scorecard.
+            logger.warning("KPI %s has a refused formula", line.kpi.code)
+            formula = None
+        names = tuple(sorted(formula.names)) if formula is not None else ()
+        compiled.append(_Line(line.kpi, line.weight, line.order, formula, names))
+    compiled = [_Line(x.kpi, x.weight, x.order, x.formula, x.names, _static(x)) for x in compiled]
+    bands = [
+        scoring.Band(b.standing, b.min_score, b.max_score, tuple(b.actions or ()))
+        for b in template.bands.order_by("-min_score")
+    ]
+    return compiled, bands
+
+
+def applicable_partners(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
+    """(id, tier_id) of the partners the template applies to (by partner type)."""
+    queryset = access.unrestricted(Partner).filter(
+        types__in=list(template.partner_types.values_list("code", flat=True))
+    )
+    if partner_ids is not None:
+        queryset = queryset.filter(pk__in=list(partner_ids))
+    return list(queryset.order_by("pk").values_list("pk", "tier_id").distinct())
+
+
+def _targets(kpi_ids: list[int], partner_ids: list[int] | None):
+    """{(kpi, "p", partner) or (kpi, "t", tier): (target, floor)}."""
+    rows = access.unrestricted(Target).filter(kpi_id__in=kpi_ids)
+    found = {}
+    for kpi, tier, partner, target, floor in rows.values_list(
+        "kpi_id", "tier_id", "partner_id", "target", "floor"
+    ):
+        if partner is not None:
+            found[(kpi, "p", partner)] = (target, floor)
+        else:
+            found[(kpi, "t", tier)] = (target, floor)
+    return found
+
+
+def _target_for(kpi: KPI, partner: int, tier: int | None, targets) -> tuple:
+    own = targets.get((kpi.pk, "p", partner))
+    if own is not None:
+        return own[0], own[1], "partner"
+    by_tier = targets.get((kpi.pk, "t", tier)) if tier is not None else None
+    if by_tier is not None:
+        return by_tier[0], by_tier[1], "tier"
+    if kpi.target is not None:
+        return kpi.target, kpi.floor, "default"
+    return None, None, "none"
+
+
+def fingerprint(snapshot: dict) -> str:
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _static(line: _Line) -> dict:
+    """What a KPI line's snapshot holds whatever the partner."""
+    kpi = line.kpi
+    return {
+        "kpi": kpi.pk,
+        "code": kpi.code,
+        "name_ko": kpi.name_ko,
+        "name_en": kpi.name_en,
+        "formula": kpi.formula,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "scoring": kpi.scoring,
+        "bands": kpi.bands or [],
+        "weight": _s(line.weight),
+    }
+
+
+def compute_one(lines: list[_Line], bands, partner: int, tier, values, targets, template):
+    """The score, band and snapshot of one partner (no database access)."""
+    kpis = []
+    pairs = []
+    for line in lines:
+        kpi = line.kpi
+        names = line.names
+        inputs = {name: _q4(values.get((partner, name))) for name in names}
+        value = line.formula.evaluate(inputs) if line.formula is not None else None
+        if value is not None and abs(value) >= VALUE_LIMIT:
+            value = None
+        if value is not None:
+            value = value.quantize(Decimal("0.0001"))
+        target, floor, source = _target_for(kpi, partner, tier, targets)
+        if kpi.scoring == ScoringRule.BANDS:
+            score = scoring.band_score(value, kpi.bands or [])
+        else:
+            score = scoring.linear_score(value, target=target, floor=floor, direction=kpi.direction)
+        pairs.append((score, line.weight))
+        kpis.append(
+            {
+                **line.static,
+                "target": _s(target),
+                "floor": _s(floor),
+                "target_source": source,
+                "value": _s(value),
+                "score": _s(score),
+                "inputs": {name: _s(v) for name, v in inputs.items()},
+            }
+        )
+    total, effective = scoring.weigh(pairs)
+    for item, weight in zip(kpis, effective, strict=True):
+        item["effective_weight"] = _s(weight)
+    band = scoring.standing_for(total, bands)
+    snapshot = {
+        "template": template.snapshot_head,
+        "kpis": kpis,
+        "bands": template.snapshot_bands,
+        "actions": list(band.actions) if band else [],
+    }
+    return total, band, snapshot
+
+
+def _line_objects(result: ScorecardResult, snapshot: dict) -> list[KPIResult]:
+    return [
+        KPIResult(
+            result=result,
+            kpi_id=item["kpi"],
+            code=item["code"],
+            formula=item["formula"],
+            value=item["value"],
+            target=item["target"],
+            floor=item["floor"],
+            score=item["score"],
+            weight=item["weight"],
+            effective_weight=item["effective_weight"],
+            inputs=item["inputs"],
+            order=index,
+        )
+        for index, item in enumerate(snapshot["kpis"])
+    ]
+
+
+def _batches(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def recompute(
+    *,
+    template: ScorecardTemplate,
+    period: Period,
+    partner_ids: Iterable[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Compute (or refresh) the template's results for ``period``: every applicable
+    partner, or only ``partner_ids``. Standing changes trigger the band's actions."""
+    if period.kind != template.period_kind:
+        period = Period.containing(template.period_kind, period.start)
+    report = Report(template=template.pk, period=period.label)
+    lines, bands = _template_parts(template)
+    # Shared by every partner's snapshot (json serialises them as plain values).
+    template.snapshot_head = {
+        "id": template.pk,
+        "name_ko": template.name_ko,
+        "name_en": template.name_en,
+        "period_kind": template.period_kind,
+    }
+    template.snapshot_bands = [
+        {
+            "standing": b.standing,
+            "min": _s(b.min_score),
+            "max": _s(b.max_score),
+            "actions": list(b.actions),
+        }
+        for b in bands
+    ]
+    partners = applicable_partners(template, partner_ids)
+    report.partners = len(partners)
+    if not partners:
+        return report
+    ids = [pk for pk, _tier in partners] if partner_ids is not None else None
+    codes = set()
+    for line in lines:
+        if line.formula is not None:
+            codes |= set(line.formula.names)
+    values = values_for(metric_codes=codes, partner_ids=ids, period=period) if codes else {}
+    targets = _targets([line.kpi.pk for line in lines], ids)
+    existing_rows = (
+        access.unrestricted(ScorecardResult)
+        .filter(template=template, period_kind=period.kind, period_start=period.start)
+        .defer("snapshot")
+    )
+    if ids is not None:
+        existing_rows = existing_rows.filter(partner_id__in=ids)
+    existing = {r.partner_id: r for r in existing_rows}
+    previous = _previous_standings(template, period, [pk for pk, _t in partners], existing)
+    now = timezone.now()
+    new_results: list[ScorecardResult] = []
+    changed: list[ScorecardResult] = []
+    actions: list[tuple[ScorecardResult, str, str, tuple[str, ...]]] = []
+    for index, (partner, tier) in enumerate(partners):
+        total, band, snapshot = compute_one(lines, bands, partner, tier, values, targets, template)
+        standing = band.standing if band else ""
+        digest = fingerprint(snapshot)
+        if total is None:
+            report.no_score += 1
+        result = existing.get(partner)
+        if result is None:
+            before = previous.get(partner, "")
+            result = ScorecardResult(
+                partner_id=partner,
+                template=template,
+                period_kind=period.kind,
+                period_start=period.start,
+                score=total,
+                standing=standing,
+                previous_standing=before,
+                snapshot=snapshot,
+                fingerprint=digest,
+                computed_at=now,
+            )
+            new_results.append(result)
+        else:
+            same = (
+                result.score == total
+                and result.standing == standing
+                and result.fingerprint == digest
+            )
+            if same:
+                report.unchanged += 1
+                continue
+            before = result.standing
+            result.score, result.standing = total, standing
+            result.snapshot, result.fingerprint = snapshot, digest
+            result.previous_standing = before if before != standing else result.previous_standing
+            result.computed_at = now
+            changed.append(result)
+        if standing and standing != before:
+            actions.append((result, standing, before, band.actions if band else ()))
+        if progress and index % 500 == 499:
+            progress(500)
+    with transaction.atomic():
+        # One statement each where the database allows it (Django splits for SQLite's
+        # limit on parameters), so new results cost the same queries for 1k or 10k partners.
+        access.unrestricted(ScorecardResult).bulk_create(new_results)
+        lines_new = [line for r in new_results for line in _line_objects(r, r.snapshot)]
+        access.unrestricted(KPIResult).bulk_create(lines_new)
+        if changed:
+            for chunk in _batches(changed):
+                access.unrestricted(ScorecardResult).bulk_update(chunk, RESULT_FIELDS)
+            _refresh_lines(changed)
+        report.created, report.updated = len(new_results), len(changed)
+        report.standing_changes = len(actions)
+        _take_actions(actions, template, period)
+        for result in (*new_results, *changed):
+            report.result_ids.append(result.pk)
+            emit(
+                "scorecard.computed",
+                result_id=result.pk,
+                partner_id=result.partner_id,
+                standing=result.standing,
+                previous_standing=result.previous_standing,
+            )
+    if progress:
+        progress(len(partners) % 500)
+    return report
+
+
+def _previous_standings(template, period: Period, partner_ids, existing) -> dict[int, str]:
+    """The standing of the period before, for partners that have no result yet."""
+    missing = [pk for pk in partner_ids if pk not in existing]
+    if not missing:
+        return {}
+    before = period.previous()
+    rows = access.unrestricted(ScorecardResult).filter(
+        template=template, period_kind=before.kind, period_start=before.start
+    )
+    if len(missing) < len(partner_ids):
+        rows = rows.filter(partner_id__in=missing)
+    return dict(rows.values_list("partner_id", "standing"))
+
+
+def _refresh_lines(changed: list[ScorecardResult]) -> None:
+    """Update the KPI lines of changed results in place; add or remove lines when the
+    template's KPIs changed."""
+    ids = [r.pk for r in changed]
+    stored: dict[tuple[int, str], KPIResult] = {}
+    for chunk in _batches(ids):
+        for line in access.unrestricted(KPIResult).filter(result_id__in=chunk):
+            stored[(line.result_id, line.code)] = line
+    to_update, to_create, keep = [], [], set()
+    for result in changed:
+        for fresh in _line_objects(result, result.snapshot):
+            key = (result.pk, fresh.code)
+            keep.add(key)
+            line = stored.get(key)
+            if line is None:
+                to_create.append(fresh)
+                continue
+            values = {name: getattr(fresh, name) for name in ("formula", "inputs", "order")}
+            values.update(
+                kpi_id=fresh.kpi_id,
+                value=fresh.value,
+                target=fresh.target,
+                floor=fresh.floor,
+                score=fresh.score,
+                weight=fresh.weight,
+                effective_weight=fresh.effective_weight,
+            )
+            for name, value in values.items():
+                setattr(line, name, value)
+            to_update.append(line)
+    for chunk in _batches(to_update):
+        access.unrestricted(KPIResult).bulk_update(chunk, LINE_FIELDS)
+    for chunk in _batches(to_create):
+        access.unrestricted(KPIResult).bulk_create(chunk)
+    gone = [line.pk for key, line in stored.items() if key not in keep]
+    if gone:
+        access.unrestricted(KPIResult).filter(pk__in=gone).delete()
+
+
+def _take_actions(actions, template: ScorecardTemplate, period: Period) -> None:
+    """What a reached standing triggers. A risk is opened by the risk capability, which
+    subscribes to ``scorecard.standing_changed``; a tier review by the tier capability
+    (``scorecard.tier_review_proposed``)."""
+    if not actions:
+        return
+    from prm.scorecards import notices
+
+    notify_ids, hold = [], []
+    for result, standing, before, todo in actions:
+        emit(
+            "scorecard.standing_changed",
+            result_id=result.pk,
+            partner_id=result.partner_id,
+            standing=standing,
+            previous_standing=before,
+        )
+        if StandingAction.NOTIFY in todo:
+            notify_ids.append(result)
+        if StandingAction.HOLD in todo:
+            hold.append(result)
+        if StandingAction.TIER_REVIEW in todo:
+            emit(
+                "scorecard.tier_review_proposed",
+                partner_id=result.partner_id,
+                result_id=result.pk,
+            )
+    if hold:
+        _hold(hold, template, period)
+    if notify_ids:
+        notices.standing_reached(notify_ids)
+
+
+def _hold(results: list[ScorecardResult], template: ScorecardTemplate, period: Period) -> None:
+    from django.utils.translation import gettext
+
+    from prm.scorecards.models import Standing
+
+    by_standing = defaultdict(list)
+    for result in results:
+        by_standing[result.standing].append(result.partner_id)
+    for standing, partner_ids in by_standing.items():
+        # Stored text, read by staff of either language: both.
+        reason = "; ".join(
+            _in(
+                lang,
+                lambda s=standing: (
+                    gettext("Scorecard %(template)s %(period)s: %(standing)s")
+                    % {
+                        "template": template.name,
+                        "period": period.label,
+                        "standing": Standing(s).label,
+                    }
+                ),
+            )
+            for lang in ("ko", "en")
+        )
+        access.unrestricted(Partner).filter(pk__in=partner_ids, on_hold=False).update(
+            on_hold=True, hold_reason=reason[:1000]
+        )
+
+
+def _in(language: str, text: Callable[[], str]) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return str(text())
+
+
+def recompute_all(
+    *,
+    period: Period | None = None,
+    templates: Iterable[ScorecardTemplate] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Report]:
+    """Every active template over ``period`` (default: the current period of each)."""
+    today = timezone.localdate()
+    if templates is None:
+        templates = ScorecardTemplate.objects.filter(active=True).order_by("pk")
+    reports = []
+    for template in templates:
+        wanted = period or Period.containing(template.period_kind, today)
+        if GRANULARITY[PeriodKind(wanted.kind)] > GRANULARITY[PeriodKind(template.period_kind)]:
+            # A year asked for a quarterly template: each of its quarters.
+            periods = wanted.sub_periods(template.period_kind)
+        else:
+            periods = [Period.containing(template.period_kind, wanted.start)]
+        for each in periods:
+            reports.append(recompute(template=template, period=each, progress=progress))
+    return reports
+
+
+def affected(period_kind: str, period_start) -> list[tuple[ScorecardTemplate, Period]]:
+    """The (template, period) pairs that observations of one period feed."""
+    found = []
+    kind = PeriodKind(period_kind)
+    for template in ScorecardTemplate.objects.filter(active=True).order_by("pk"):
+        if GRANULARITY[kind] > GRANULARITY[PeriodKind(template.period_kind)]:
+            continue  # a yearly value does not feed a quarterly scorecard
+        found.append((template, Period.containing(template.period_kind, period_start)))
+    return found
+
+
+def metric_codes() -> set[str]:
+    return set(access.unrestricted(Metric).values_list("code", flat=True))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prm.contracts import alerts, compliance, services
-from prm.contracts.models import ComplianceStatus, PartnerCompliance
+from prm.contracts.models import ComplianceStatus, ComplianceSubmission, PartnerCompliance
 from prm.core import access
 from prm.partners import services as partner_services
 from tests.conftest import api_client, login, make_partner
@@ -163,3 +163,42 @@ def test_refresh_of_every_partner_in_fixed_queries(partner_a, partner_b):
     assert written == 7
     assert len(queries) <= 10
     assert access.unrestricted(PartnerCompliance).filter(status="missing").count() == 7
+
+
+def test_compliance_documents_export_lists_each_submission_with_its_status(
+    client, admin_user, manager, portal_admin_b, partner_a, partner_b
+):
+    insurance = requirement(name_en="Insurance", name_ko="보험증권", expires=True)
+    today = timezone.localdate()
+    for partner in (partner_a, partner_b):
+        services.compliance_submit(
+            actor=admin_user,
+            partner=partner,
+            requirement=insurance,
+            upload=pdf(),
+            expires_on=today + timedelta(days=400),
+        )
+    # Time passes: Alpha's insurance ran out yesterday.
+    access.unrestricted(ComplianceSubmission).filter(partner=partner_a).update(
+        expires_on=today - timedelta(days=1)
+    )
+
+    def export(user) -> list[str]:
+        login(client, user)
+        response = client.get(
+            reverse("imports:export", args=["compliance-documents"]), {"format": "csv"}
+        )
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return content.decode("utf-8-sig").splitlines()
+
+    staff_rows = export(manager)
+    assert len(staff_rows) == 3  # the header and one row per submission
+    alpha = next(row for row in staff_rows if "Alpha Systems" in row)
+    assert "Insurance" in alpha and "Expired" in alpha
+    assert (today - timedelta(days=1)).isoformat() in alpha
+    bravo = next(row for row in staff_rows if "Bravo Logistics" in row)
+    assert "Complete" in bravo
+
+    portal_rows = export(portal_admin_b)
+    assert len(portal_rows) == 2 and "Bravo Logistics" in portal_rows[1]

@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy
 from prm.accounts.models import User
 from prm.accounts.roles import Role
 from prm.contracts import selectors, services
-from prm.contracts.models import CURRENCIES, ComplianceRequirement, Contract, ContractType
+from prm.contracts.compliance import ComplianceStatus, item_status
+from prm.contracts.models import (
+    CURRENCIES,
+    ComplianceRequirement,
+    ComplianceSubmission,
+    Contract,
+    ContractType,
+)
 from prm.contracts.status import with_status_data
 from prm.core import access
 from prm.core.access import Action
@@ -314,5 +321,61 @@ REQUIREMENTS = register(
         export_row=export_requirement,
         import_roles=frozenset({Role.ADMIN}),
         export_roles=frozenset({Role.ADMIN, Role.PARTNER_MANAGER, Role.ANALYST}),
+    )
+)
+
+
+# Compliance documents: what each partner submitted for which requirement, with its status
+# today. Documents are files, so they are uploaded (portal, back office, API), not imported.
+
+
+def _refuse_documents(ctx: Context, data: dict[str, Any]) -> Outcome:
+    raise RowError(_("Compliance documents are uploaded as files, not imported."))
+
+
+def export_submission(submission: ComplianceSubmission) -> dict[str, Any]:
+    status = item_status(submission.requirement, submission, timezone.localdate())
+    return {
+        "id": submission.pk,
+        "partner": partner_key(submission.partner),
+        "partner_name": submission.partner.name,
+        "requirement": str(submission.requirement),
+        "file": submission.document.filename,
+        "uploaded_on": timezone.localtime(submission.created_at).date(),
+        "expires_on": submission.expires_on or "",
+        "status": str(ComplianceStatus(status).label),
+    }
+
+
+def submissions_for_export(user: User | None, params, request) -> tuple[Any, QuerySet]:
+    rows = (
+        access.unrestricted(ComplianceSubmission)
+        if user is None
+        else access.scope(user, ComplianceSubmission)
+    )
+    rows = rows.select_related("partner", "requirement", "document")
+    return None, rows.order_by("partner__name", "requirement__name_en", "-created_at", "id")
+
+
+COMPLIANCE_DOCUMENTS = register(
+    Entity(
+        name="compliance-documents",
+        label=gettext_lazy("Compliance documents"),
+        model=ComplianceSubmission,
+        natural_keys=("id",),
+        columns=(
+            Column("id", "id", "ID", export_only=True),
+            Column("partner", "partner", "파트너", export_only=True),
+            Column("partner_name", "partner_name", "파트너명", export_only=True),
+            Column("requirement", "requirement", "필수 서류", export_only=True),
+            Column("file", "file", "파일명", export_only=True),
+            Column("uploaded_on", "uploaded_on", "제출일", export_only=True),
+            Column("expires_on", "expires_on", "만료일", export_only=True),
+            Column("status", "status", "상태", export_only=True),
+        ),
+        apply=_refuse_documents,
+        export_queryset=submissions_for_export,
+        export_row=export_submission,
+        import_roles=frozenset(),
     )
 )

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from prm.accounts.models import User
@@ -123,6 +124,13 @@ def capability_demos() -> list[tuple[str, object]]:
             if exc.name != f"prm.{app}.demo":
                 raise
     return modules
+
+
+def quiet_mail():
+    """Send the e-mail written inside it nowhere."""
+    return override_settings(
+        MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+    )
 
 
 # Reading and wiping what is there ------------------------------------------------------
@@ -242,7 +250,8 @@ def seed_demo(
     today = timezone.localdate()
     writer = Writer(rng, today)
     try:
-        with transaction.atomic(), acting(None, Channel.SYSTEM):
+        # The demo's people get no e-mail for what the demo writes (invitations, reminders).
+        with quiet_mail(), transaction.atomic(), acting(None, Channel.SYSTEM):
             if reset:
                 report.removed = wipe()
                 if report.removed:

@@ -89,9 +89,12 @@ class Window:
         return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
 
 
-def change_marker() -> int:
-    """The newest audit entry's id: it grows with every change of any business object."""
-    return access.unrestricted(AuditEntry).aggregate(last=Max("pk"))["last"] or 0
+def change_marker() -> str:
+    """The newest audit entry's id and time: every change of a business object writes one.
+    The time guards against an id used again (SQLite reuses the highest id once that row
+    is deleted, as when an audit log is pruned)."""
+    newest = access.unrestricted(AuditEntry).order_by("-pk").values_list("pk", "timestamp").first()
+    return f"{newest[0]}@{newest[1].isoformat()}" if newest else "0"
 
 
 def partners_for(*, user: User, filters: Filters) -> QuerySet:

@@ -9,7 +9,12 @@ from prm.accounts import services as account_services
 from prm.accounts.models import User
 from prm.accounts.roles import Role
 from prm.partners.models import Contact, Document, Interaction, Partner, Tier
-from tests.browser.support import browser, new_page, reference_data  # noqa: F401
+from tests.browser.support import (  # noqa: F401
+    browser,
+    migration_rows,
+    new_page,
+    reference_data,
+)
 
 _counter = itertools.count(1)
 

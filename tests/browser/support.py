@@ -50,11 +50,13 @@ def reference_data(django_db_setup, django_db_blocker) -> str:
 
 
 @pytest.fixture
-def new_page(browser, live_server, reference_data):
-    """A page in a fresh context whose browser asks for ``language`` (ko-KR or en-US)."""
-    # A live-server test runs outside a rolled-back transaction, and the flush after each one
-    # empties every table; serialized_rollback should restore the migrations' rows, but on
-    # PostgreSQL it does not once an ordinary database test has run in the same process.
+def migration_rows(reference_data):
+    """The migrations' rows, put back when a transactional test's flush emptied them.
+
+    A transactional test runs outside a rolled-back transaction, and the flush after each one
+    empties every table; serialized_rollback should restore the migrations' rows, but on
+    PostgreSQL it does not once an ordinary database test has run in the same process.
+    """
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
@@ -65,6 +67,11 @@ def new_page(browser, live_server, reference_data):
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(reference_data)
         ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def new_page(browser, live_server, migration_rows):
+    """A page in a fresh context whose browser asks for ``language`` (ko-KR or en-US)."""
     contexts = []
 
     def make(language: str):

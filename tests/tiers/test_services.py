@@ -207,7 +207,7 @@ def test_command_dry_run_and_run(program, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_approvals_second_loses_cleanly(manager):
+def test_concurrent_approvals_second_loses_cleanly(migration_rows, manager):
     if connection.vendor == "sqlite":
         pytest.skip("row locks need PostgreSQL")
     program = make_program()

@@ -11,7 +11,7 @@ from prm.core import access
 from prm.metrics.models import Metric, Observation
 from prm.partners.models import Partner
 from prm.sales.models import Account, Deal, PipelineStage
-from prm.scorecards.models import KPI, KPIResult, ScorecardResult, ScorecardTemplate
+from prm.scorecards.models import KPI, ScorecardResult, ScorecardTemplate
 
 
 def observe(partner: Partner, code: str, month: datetime.date, value) -> Observation:
@@ -74,16 +74,21 @@ def result(
         standing=standing,
         previous_standing=previous,
         computed_at=timezone.now(),
+        snapshot={"kpis": [_line(kpi(f"k{i}"), value) for i, value in enumerate(kpi_scores)]},
     )
-    for i, value in enumerate(kpi_scores):
-        line_kpi = kpi(f"k{i}")
-        access.unrestricted(KPIResult).create(
-            result=row,
-            kpi=line_kpi,
-            code=line_kpi.code,
-            formula="1",
-            value=Decimal(value),
-            score=Decimal(value),
-            weight=Decimal(50),
-        )
     return row
+
+
+def _line(line_kpi: KPI, value) -> dict:
+    """A KPI line as the computation stores it in the result's snapshot."""
+    return {
+        "kpi": line_kpi.pk,
+        "code": line_kpi.code,
+        "name_ko": line_kpi.name_ko,
+        "name_en": line_kpi.name_en,
+        "formula": "1",
+        "value": str(value),
+        "score": str(value),
+        "weight": "50",
+        "inputs": {},
+    }

@@ -53,25 +53,26 @@ def test_scorecard_figures_top_bottom_attainment_and_standings(client, manager):
     last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
     for p in partners:
         result(p, 60, "watch", month=last_month)
-    result(partners[0], 92, "excellent", previous="watch", kpi_scores=(95, 88))
-    result(partners[1], 71, "good", previous="watch", kpi_scores=(71,))
-    result(partners[2], 40, "critical", previous="watch", kpi_scores=(5, 100))
+    result(partners[0], 92, "excellent", previous="watch")
+    result(partners[1], 71, "good", previous="watch")
+    result(partners[2], 40, "critical", previous="watch")
     login(client, manager)
     charts = figures(client)["charts"]
     assert charts["top"]["labels"] == ["Best", "Middle", "Worst"]
     assert charts["top"]["values"] == [92.0, 71.0, 40.0]
     assert charts["bottom"]["labels"][0] == "Worst"
+    # Partners by the score of their latest scorecard (last month's 60s are older).
     assert as_dict(charts["attainment"]) == {
-        "0-9": 1,
+        "0-9": 0,
         "10-19": 0,
         "20-29": 0,
         "30-39": 0,
-        "40-49": 0,
+        "40-49": 1,
         "50-59": 0,
         "60-69": 0,
         "70-79": 1,
-        "80-89": 1,
-        "90-100": 2,
+        "80-89": 0,
+        "90-100": 1,
     }
     assert as_dict(charts["standing_changes"]) == {"Improved": 2, "Worsened": 1}
     standings = {s["key"]: s["values"] for s in charts["standings"]["datasets"]}
@@ -136,7 +137,7 @@ def test_query_count_does_not_grow_with_partners(client, admin_user):
     def add(n: int) -> None:
         p = make_partner(stage=Stage.ACTIVE, region=f"R{n}")
         observe(p, "revenue", timezone.localdate(), n + 1)
-        result(p, 50 + n, "watch", kpi_scores=(50,))
+        result(p, 50 + n, "watch")
         deal(p, 1000, won=True)
 
     add(0)

@@ -18,7 +18,7 @@ from prm.metrics.periods import Period
 from prm.reviews import documents
 from prm.reviews.models import ItemStatus, OwnerSide
 from prm.sales.models import Account, Deal, DealStatus, PipelineStage
-from prm.scorecards.models import KPIResult, ScorecardResult, ScorecardTemplate
+from prm.scorecards.models import ScorecardResult, ScorecardTemplate
 from tests.reviews import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,24 +66,21 @@ def world(partner_a, manager):
             standing="excellent" if label == "2026-Q3" else "watch",
             computed_at=datetime(2026, 10, 1, tzinfo=SEOUL),
         )
-    access.unrestricted(KPIResult).create(
-        result=result,
-        code="won_revenue",
-        formula="t_revenue",
-        value=Decimal("1500000"),
-        target=Decimal("1000000"),
-        score=Decimal("100"),
-        weight=Decimal("60"),
-        inputs={"t_revenue": "1500000"},
-    )
-    access.unrestricted(KPIResult).create(
-        result=result,
-        code="nps",
-        formula="nps",
-        value=None,
-        weight=Decimal("40"),
-        order=1,
-    )
+    result.snapshot = {
+        "kpis": [
+            {
+                "code": "won_revenue",
+                "formula": "t_revenue",
+                "value": "1500000",
+                "target": "1000000",
+                "score": "100",
+                "weight": "60",
+                "inputs": {"t_revenue": "1500000"},
+            },
+            {"code": "nps", "formula": "nps", "value": None, "weight": "40"},
+        ]
+    }
+    result.save()
     for month, value in (("2026-07", 400000), ("2026-08", 500000), ("2026-09", 600000)):
         f.observe(revenue, partner_a, month, value)
     _deal(partner_a, "서울 병원 ERP", "1200000", "won", datetime(2026, 8, 14, tzinfo=SEOUL))

@@ -100,7 +100,6 @@ FACTORIES = {
     "scorecards.StandingBand": band,
     "scorecards.Target": target,
     "scorecards.ScorecardResult": result,
-    "scorecards.KPIResult": generic,
     "scorecards.Dispute": generic,
     "scorecards.DisputeMessage": generic,
 }

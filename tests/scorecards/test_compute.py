@@ -13,7 +13,7 @@ from prm.metrics.periods import Period
 from prm.notifications.models import Notification
 from prm.partners.models import Partner
 from prm.scorecards import compute, selectors, services
-from prm.scorecards.models import KPIResult, ScorecardResult, Standing, Target
+from prm.scorecards.models import ScorecardResult, Standing, Target
 from tests.conftest import make_partner, make_user
 from tests.scorecards.factories import observe, supplier_template
 
@@ -44,7 +44,7 @@ def test_score_is_the_weighted_linear_scores(django_capture_on_commit_callbacks)
     result = access.unrestricted(ScorecardResult).get(partner=supplier)
     assert result.score == Decimal("70.00")  # 66.67*0.6 + 75*0.4
     assert result.standing == Standing.GOOD
-    lines = {line.code: line for line in access.unrestricted(KPIResult).filter(result=result)}
+    lines = {line.code: line for line in result.lines}
     assert lines["on_time"].value == Decimal("90.0000")
     assert lines["on_time"].score == Decimal("66.67")
     assert lines["rejection"].score == Decimal("75.00")
@@ -63,9 +63,11 @@ def test_a_kpi_without_data_is_weighted_out_and_none_left_means_no_score():
     compute.recompute(template=template, period=Q3)
     result = access.unrestricted(ScorecardResult).get(partner=partial)
     assert result.score == Decimal("100.00")
-    line = access.unrestricted(KPIResult).get(result=result, code="rejection")
+    lines = {line.code: line for line in result.lines}
+    line = lines["rejection"]
     assert line.value is None and line.score is None and line.effective_weight == 0
-    assert access.unrestricted(KPIResult).get(result=result, code="on_time").effective_weight == 100
+    assert not line.has_data and lines["on_time"].has_data
+    assert lines["on_time"].effective_weight == 100
     nothing = access.unrestricted(ScorecardResult).get(partner=empty)
     assert nothing.score is None and nothing.standing == ""
 
@@ -86,7 +88,7 @@ def test_partner_target_overrides_tier_target_which_overrides_the_default(tiers)
     services.target_set(actor=None, kpi=kpi, partner=own, target=Decimal(100), floor=Decimal(80))
     compute.recompute(template=template, period=Q3)
     scores = {
-        r.partner_id: access.unrestricted(KPIResult).get(result=r, code="on_time").score
+        r.partner_id: next(line.score for line in r.lines if line.code == "on_time")
         for r in access.unrestricted(ScorecardResult).all()
     }
     assert scores[gold.pk] == Decimal("100.00")  # 90 of 90
@@ -104,9 +106,8 @@ def test_an_old_period_keeps_what_it_was_computed_with():
     services.kpi_update(actor=None, kpi=kpi, data={"formula": "on_time_lines / total_lines"})
     stored = access.unrestricted(ScorecardResult).get(pk=before.pk)
     assert stored.snapshot == before.snapshot and stored.score == before.score
-    assert access.unrestricted(KPIResult).get(result=stored, code="on_time").formula == (
-        "on_time_lines / total_lines * 100"
-    )
+    assert stored.lines[0].code == "on_time"
+    assert stored.lines[0].formula == "on_time_lines / total_lines * 100"
 
 
 def test_recompute_leaves_unchanged_results_alone_and_updates_changed_ones():
@@ -120,8 +121,9 @@ def test_recompute_leaves_unchanged_results_alone_and_updates_changed_ones():
     observe(supplier, "total_lines", "2026-09", 10)
     changed = compute.recompute(template=template, period=Q3)
     assert changed.updated == 1
-    line = access.unrestricted(KPIResult).get(result__partner=supplier, code="on_time")
-    assert line.value == Decimal("90.9091")  # 100 of 110
+    result = access.unrestricted(ScorecardResult).get(partner=supplier)
+    assert result.lines[0].code == "on_time"
+    assert result.lines[0].value == Decimal("90.9091")  # 100 of 110
 
 
 def test_critical_standing_triggers_its_actions(django_capture_on_commit_callbacks, manager):

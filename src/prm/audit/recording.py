@@ -106,6 +106,15 @@ def record(obj: models.Model, action: str, changes: dict | None = None, note: st
     _entry(obj, action, changes or {}, note).save()
 
 
+def _created(obj: models.Model) -> dict[str, list[Any]]:
+    """The fields of a new row, less those the model keeps out of creation entries
+    (``audit_skip_on_create``: a large value the row itself holds from the start; a later
+    change of it is still recorded before and after)."""
+    skipped = getattr(type(obj), "audit_skip_on_create", ())
+    after = {k: v for k, v in snapshot(obj).items() if k not in skipped}
+    return {k: v for k, v in _diff({}, after).items() if v[1] not in ("", None, [], {})}
+
+
 def _on_init(sender, instance, **kwargs):
     instance._audit_snapshot = snapshot(instance) if instance.pk else {}
 
@@ -114,14 +123,13 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     after = snapshot(instance)
-    before = {} if created else getattr(instance, "_audit_snapshot", {})
-    changes = _diff(before, after)
-    if created:
-        changes = {k: v for k, v in changes.items() if v[1] not in ("", None, [], {})}
+    before = getattr(instance, "_audit_snapshot", {})
     instance._audit_snapshot = after
     if created:
-        _entry(instance, AuditAction.CREATE, changes).save()
-    elif changes:
+        _entry(instance, AuditAction.CREATE, _created(instance)).save()
+        return
+    changes = _diff(before, after)
+    if changes:
         _entry(instance, AuditAction.UPDATE, changes).save()
 
 
@@ -157,11 +165,7 @@ def _on_bulk_update(sender, changes, **kwargs):
 
 
 def _on_bulk_create(sender, objects, **kwargs):
-    entries = [
-        _entry(obj, AuditAction.CREATE, _diff({}, snapshot(obj)))
-        for obj in objects
-        if obj.pk is not None
-    ]
+    entries = [_entry(obj, AuditAction.CREATE, _created(obj)) for obj in objects if obj.pk]
     AuditEntry.objects.bulk_create(entries)
 
 

@@ -28,7 +28,7 @@ from prm.metrics import bench as metrics_bench
 from prm.metrics.models import Observation
 from prm.metrics.periods import PeriodKind, last_n
 from prm.partners.models import Partner
-from prm.scorecards.models import KPI, KPIResult, ScorecardResult, ScorecardTemplate
+from prm.scorecards.models import ScorecardResult, ScorecardTemplate
 
 MONTHS = 24
 TEMPLATE = "Dashboard benchmark"
@@ -46,7 +46,7 @@ def _ensure_data(cmd, options) -> None:
 
 @transaction.atomic
 def _ensure_scorecards(cmd, partners: int) -> None:
-    """Two months of scorecard results with 8 KPI lines each for the benchmark partners,
+    """Two months of scorecard results for the benchmark partners,
     so that the scorecard charts aggregate real volumes (written past the audit log, like
     the observations: benchmark data, not business data)."""
     template, created = ScorecardTemplate.objects.get_or_create(
@@ -60,12 +60,6 @@ def _ensure_scorecards(cmd, partners: int) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)[:partners]
     )
-    kpis = []
-    for i in range(8):
-        kpi, _new = KPI.objects.get_or_create(
-            code=f"dash_k{i}", defaults={"name_ko": f"K{i}", "name_en": f"K{i}", "formula": "1"}
-        )
-        kpis.append(kpi)
     rng = random.Random(5)
     now = timezone.now()
     months = last_n(PeriodKind.MONTH, 2, until=timezone.localdate())
@@ -89,28 +83,9 @@ def _ensure_scorecards(cmd, partners: int) -> None:
             for pk in ids
         ]
         results = ScorecardResult._base_manager.bulk_create(results, batch_size=5000)
-        KPIResult._base_manager.bulk_create(
-            [
-                KPIResult(
-                    result=result,
-                    kpi=kpi,
-                    code=kpi.code,
-                    formula="1",
-                    value=Decimal(rng.randint(0, 100)),
-                    score=Decimal(rng.randint(0, 100)),
-                    weight=Decimal("12.5"),
-                    created_at=now,
-                    updated_at=now,
-                )
-                for result in results
-                for kpi in kpis
-            ],
-            batch_size=5000,
-        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (ScorecardResult, KPIResult):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+            cursor.execute(f"ANALYZE {ScorecardResult._meta.db_table}")
 
 
 def command(cmd, options) -> None:
@@ -132,10 +107,9 @@ def command(cmd, options) -> None:
     partners = access.unrestricted(Partner).count()
     observations = access.unrestricted(Observation).count()
     results = access.unrestricted(ScorecardResult).count()
-    lines = access.unrestricted(KPIResult).count()
     cmd.stdout.write(
         f"\n{connection.vendor}: {partners:,} partners, {observations:,} observations, "
-        f"{results:,} scorecard results, {lines:,} KPI lines; {options['runs']} runs\n"
+        f"{results:,} scorecard results; {options['runs']} runs\n"
     )
     cmd.stdout.write("| case | p50 ms | p95 ms | queries |")
     cmd.stdout.write("|---|---|---|---|")

@@ -33,7 +33,7 @@ from prm.onboarding.models import Application, ApplicationStatus, Journey
 from prm.partners.lifecycle import Stage
 from prm.partners.models import Partner, Tier, TypeCode
 from prm.sales.models import Deal
-from prm.scorecards.models import STANDING_RANK, KPIResult, ScorecardResult, Standing
+from prm.scorecards.models import STANDING_RANK, ScorecardResult, Standing
 
 TOP_PLACES = 10
 TOP_PARTNERS = 10
@@ -301,11 +301,9 @@ def scorecard_figures(
         scored.order_by("score", "partner_id").values_list("partner__name", "score")[:TOP_PARTNERS]
     )
     bins: Counter[int] = Counter()
+    # Each partner's weighted attainment of its KPI targets: its latest scorecard score.
     for key, count in (
-        access.scope(user, KPIResult)
-        .filter(result__in=latest.values("pk"))
-        .exclude(score=None)
-        .annotate(
+        scored.annotate(
             bin=Least(
                 Floor(F("score") / Value(10, output_field=DecimalField())),
                 Value(9, output_field=DecimalField()),

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from prm.core import access
 from prm.core.access import Action
@@ -31,7 +31,7 @@ ZERO = Decimal("0")
 def values_for(
     *,
     metric_codes: Iterable[str],
-    partner_ids: Iterable[int] | None,
+    partner_ids: Iterable[int] | QuerySet | None,
     period: Period,
 ) -> dict[tuple[int, str], Decimal]:
     """``{(partner_id, metric_code): value}`` of each metric over ``period``.
@@ -43,7 +43,8 @@ def values_for(
     the latest. A RATIO divides its numerator's value by its denominator's (each rolled
     up the same way) times the multiplier; without its parts, its own observations are
     averaged. A missing value is absent from the result, never 0; a ratio over a zero
-    denominator is absent too. Three queries at most, whatever the number of partners.
+    denominator is absent too. Three queries at most, whatever the number of partners;
+    ``partner_ids`` may be a queryset of partner ids, read as a subquery.
     """
     codes = set(metric_codes)
     if not codes:
@@ -69,9 +70,10 @@ def values_for(
         period_start__lte=period.end,
     )
     if partner_ids is not None:
-        partner_ids = list(partner_ids)
-        if not partner_ids:
-            return {}
+        if not isinstance(partner_ids, QuerySet):
+            partner_ids = list(partner_ids)
+            if not partner_ids:
+                return {}
         queryset = queryset.filter(partner_id__in=partner_ids)
     rows = (
         queryset.values_list("partner_id", "metric_id", "period_kind")

@@ -33,7 +33,7 @@ from prm.metrics.periods import Period, PeriodKind, last_n
 from prm.reviews import charts, selectors
 from prm.reviews.models import ActionItem, BusinessPlan, ItemStatus, Review
 from prm.sales.models import Deal, DealStatus
-from prm.scorecards.models import KPIResult, ScorecardResult
+from prm.scorecards.models import KPILine, ScorecardResult
 
 PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,7 +55,7 @@ class ReportData:
     review: Review
     generated: datetime
     scorecard: ScorecardResult | None
-    kpi_lines: list[KPIResult]
+    kpi_lines: list[KPILine]
     score_trend: Trend
     metric_trends: list[Trend]
     deals_won: list[Deal]
@@ -115,7 +115,7 @@ def _score_trend(review: Review, scorecard: ScorecardResult | None) -> Trend:
     return Trend(_("Score"), "", [p.label for p in periods], [scores.get(p.start) for p in periods])
 
 
-def _trend_metrics(review: Review, kpi_lines: list[KPIResult], goals: list) -> list[Metric]:
+def _trend_metrics(review: Review, kpi_lines: list[KPILine], goals: list) -> list[Metric]:
     codes: list[str] = []
     for progress in goals:
         codes.append(progress.goal.metric.code)
@@ -187,16 +187,7 @@ def _goals(review: Review) -> list:
 
 def report_data(review: Review) -> ReportData:
     scorecard = _scorecard(review)
-    kpi_lines = (
-        list(
-            access.unrestricted(KPIResult)
-            .filter(result=scorecard)
-            .select_related("kpi")
-            .order_by("order", "id")
-        )
-        if scorecard
-        else []
-    )
+    kpi_lines = scorecard.lines if scorecard else []
     goals = _goals(review)
     won, open_ = _deals(review)
     items = list(
@@ -220,8 +211,8 @@ def report_data(review: Review) -> ReportData:
     )
 
 
-def kpi_name(line: KPIResult) -> str:
-    return line.kpi.name if line.kpi_id and line.kpi else line.code
+def kpi_name(line: KPILine) -> str:
+    return line.name
 
 
 # Files ----------------------------------------------------------------------------------

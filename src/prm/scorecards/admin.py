@@ -8,7 +8,6 @@ from prm.scorecards.models import (
     KPI,
     Dispute,
     DisputeMessage,
-    KPIResult,
     ScorecardResult,
     ScorecardTemplate,
     StandingBand,
@@ -23,7 +22,6 @@ for _model in (
     TemplateKPI,
     StandingBand,
     ScorecardResult,
-    KPIResult,
     Dispute,
     DisputeMessage,
 ):

@@ -2,157 +2,73 @@
 hand-written SQL query computing the same aggregation, and the query counts at 1k and 10k
 partners.
 
-The data: ``--partners`` suppliers (default 10,000) x 20 metrics x 24 months of
-observations (4.8 million rows), written with PostgreSQL's COPY (bulk inserts elsewhere),
-bypassing the audit log — it is benchmark data, not business data. Run it against a
+The data is the performance benchmark's (``prm.metrics.bench``): ``--partners`` partners
+(default 10,000) x 20 metrics x 24 months of observations (4.8 million rows), written with
+PostgreSQL's COPY and not audited (benchmark data, not business data). Run it against a
 throwaway database::
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/prm_bench_sc prm bench scorecards
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/prm_bench_perf prm bench scorecards
 
-The template weighs 8 KPIs (16 of the metrics) over a quarter. The first partners
-(1,000) are also of type OEM, so an identical template for OEMs shows the query count at
-1k partners beside the supplier template's at 10k.
+The template weighs 8 KPIs (17 of the metrics) over the last complete quarter for every
+benchmark partner. The first 1,000 of them are also OEMs, so an identical template for
+OEMs shows the query count at 1k partners beside the big template's at 10k.
 """
 
 from __future__ import annotations
 
-import datetime
-import io
-import random
 import time
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from prm.audit.context import Channel, acting
 from prm.core import access
+from prm.metrics import bench as metrics_bench
 from prm.metrics.models import Metric, Observation
-from prm.metrics.periods import Period, PeriodKind, last_n
+from prm.metrics.periods import Period, PeriodKind
 from prm.partners.models import Partner
 from prm.scorecards import compute, services
-from prm.scorecards.models import KPI, KPIResult, ScorecardResult, ScorecardTemplate
+from prm.scorecards.models import KPI, ScorecardResult, ScorecardTemplate
 
-PREFIX = "SC bench"
 METRICS = 20
 MONTHS = 24
-UNTIL = datetime.date(2026, 9, 30)
 SMALL = 1000
 KPIS = (
-    ("bk_ratio", "bm01 / bm02 * 100", "higher", 60),
-    ("bk_level", "bm03", "higher", 500),
-    ("bk_margin", "(bm04 - bm05) / bm06 * 100", "higher", 40),
-    ("bk_floor", "min(bm07, bm08)", "higher", 400),
-    ("bk_switch", "if(bm09 > bm10, 100, 50)", "higher", 90),
-    ("bk_per", "bm11 / (bm12 + 1)", "lower", 1),
-    ("bk_peak", "max(bm13, bm14) / 10", "higher", 80),
-    ("bk_gap", "abs(bm15 - bm16)", "lower", 50),
+    ("bk_on_time", "on_time_lines / total_lines * 100", "higher", 95),
+    ("bk_revenue", "revenue / 1000000", "higher", 300),
+    ("bk_win", "won_deals / (closed_deals + 1) * 100", "higher", 60),
+    ("bk_lead_time", "lead_time_days_total / received_lines", "lower", 20),
+    ("bk_rejects", "rejected_qty / received_qty * 100", "lower", 2),
+    ("bk_floor", "min(spend, won_amount) / 1000000", "higher", 200),
+    ("bk_switch", "if(nps > quality_incidents, 100, 50)", "higher", 90),
+    ("bk_gap", "abs(reseller_sales - bench_m17) / max(open_leads, bench_m16, 1)", "lower", 5),
 )
 
 
-def _metric_codes() -> list[str]:
-    return [f"bm{i:02d}" for i in range(1, METRICS + 1)]
-
-
-def generate(partners: int, *, seed: int = 11, out=print) -> list[int]:
-    """Suppliers, metrics and monthly observations (skipped when already there)."""
-    rng = random.Random(seed)
-    existing = list(
+def _partner_ids(partners: int) -> list[int]:
+    metrics_bench.ensure(partners=partners, months=MONTHS, metrics=METRICS)
+    ids = list(
         access.unrestricted(Partner)
-        .filter(name__startswith=PREFIX)
+        .filter(name_key__startswith=metrics_bench.KEY_PREFIX)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", flat=True)[:partners]
     )
-    if len(existing) < partners:
-        rows = [
-            Partner(name=f"{PREFIX} {i:05d}", name_key=f"scbench{i:05d}", stage="active")
-            for i in range(len(existing), partners)
-        ]
-        created = Partner._base_manager.bulk_create(rows, batch_size=2000)
-        through = Partner.types.through
-        links = []
-        for index, p in enumerate(created, start=len(existing)):
-            links.append(through(partner_id=p.pk, partnertype_id="supplier"))
-            if index < SMALL:
-                links.append(through(partner_id=p.pk, partnertype_id="oem"))
-        through.objects.bulk_create(links, batch_size=5000)
-        existing += [p.pk for p in created]
-    ids = existing[:partners]
-    metrics = {}
-    for code in _metric_codes():
-        metric = access.unrestricted(Metric).filter(code=code).first()
-        if metric is None:
-            metric = Metric(
-                code=code, name_ko=f"벤치 {code}", name_en=f"Bench {code}", rollup="sum"
-            )
-            metric.save()
-        metrics[code] = metric.pk
-    have = access.unrestricted(Observation).filter(metric_id__in=list(metrics.values())).count()
-    wanted = len(ids) * METRICS * MONTHS
-    if have >= wanted:
-        return ids
-    access.unrestricted(Observation).filter(
-        metric_id__in=list(metrics.values())
-    ).order_by()._raw_delete(connection.alias)
-    months = last_n(PeriodKind.MONTH, MONTHS, until=UNTIL)
-    out(f"Writing {wanted:,} observations…")
-    started = time.perf_counter()
-    now = datetime.datetime.now(datetime.UTC).isoformat()
-    table = Observation._meta.db_table
-    columns = (
-        "created_at",
-        "updated_at",
-        "metric_id",
-        "partner_id",
-        "period_kind",
-        "period_start",
-        "value",
-        "source",
-        "note",
-        "recorded_at",
+    through = Partner.types.through
+    oems = set(
+        through.objects.filter(partner_id__in=ids[:SMALL], partnertype_id="oem").values_list(
+            "partner_id", flat=True
+        )
     )
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                buffer = io.StringIO()
-                for n, partner in enumerate(ids):
-                    for metric in metrics.values():
-                        for month in months:
-                            value = rng.randint(0, 1000)
-                            buffer.write(
-                                f"{now}\t{now}\t{metric}\t{partner}\tmonth\t{month.start}\t"
-                                f"{value}\timport\t\t{now}\n"
-                            )
-                    if n % 500 == 499:
-                        copy.write(buffer.getvalue())
-                        buffer = io.StringIO()
-                copy.write(buffer.getvalue())
-    else:
-        batch = []
-        for partner in ids:
-            for metric in metrics.values():
-                for month in months:
-                    batch.append(
-                        Observation(
-                            metric_id=metric,
-                            partner_id=partner,
-                            period_kind="month",
-                            period_start=month.start,
-                            value=Decimal(rng.randint(0, 1000)),
-                            source="import",
-                        )
-                    )
-            if len(batch) > 20000:
-                Observation._base_manager.bulk_create(batch)
-                batch = []
-        Observation._base_manager.bulk_create(batch)
-    out(f"  written in {time.perf_counter() - started:.1f} s")
+    through.objects.bulk_create(
+        [through(partner_id=pk, partnertype_id="oem") for pk in ids[:SMALL] if pk not in oems]
+    )
     return ids
 
 
-def template(partner_type: str) -> ScorecardTemplate:
-    name = f"Bench {partner_type}"
+def template(*partner_types: str) -> ScorecardTemplate:
+    name = f"Bench {' '.join(partner_types)}"
     found = ScorecardTemplate.objects.filter(name_en=name).first()
     if found is not None:
         return found
@@ -173,7 +89,7 @@ def template(partner_type: str) -> ScorecardTemplate:
     return services.template_save(
         actor=None,
         data={"name_ko": name, "name_en": name, "period_kind": "quarter"},
-        partner_types=[partner_type],
+        partner_types=list(partner_types),
         lines=lines,
     )
 
@@ -206,9 +122,6 @@ def _names(formula: str) -> set[str]:
 
 
 def _clear(template_: ScorecardTemplate) -> None:
-    access.unrestricted(KPIResult).filter(result__template=template_).order_by()._raw_delete(
-        connection.alias
-    )
     access.unrestricted(ScorecardResult).filter(template=template_).order_by()._raw_delete(
         connection.alias
     )
@@ -255,13 +168,13 @@ def _subs(run, *, tmpl_name: str) -> str:
 def command(cmd, options) -> None:
     partners = options["partners"]
     with acting(None, Channel.CLI):
-        ids = generate(partners, out=cmd.stdout.write)
-        big, small = template("supplier"), template("oem")
-        period = Period.parse("2026-Q3")
+        ids = _partner_ids(partners)
+        big, small = template("supplier", "reseller"), template("oem")
+        period = Period.containing(PeriodKind.QUARTER, timezone.localdate()).previous()
         sql_times = [hand_written_sql(period) for _ in range(3)]
         sql_best, sql_rows = min(t for t, _n in sql_times), sql_times[0][1]
         results = {}
-        for name, tmpl in (("oem", small), ("supplier", big)):
+        for name, tmpl in (("oem", small), ("all", big)):
             _clear(tmpl)
             cmd.stdout.write(f"Recomputing {tmpl}…")
             with_subscribers = tmpl is small

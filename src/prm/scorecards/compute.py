@@ -1,11 +1,14 @@
 """Computing scorecards: every applicable partner's result for one template and period.
 
 The number of queries does not depend on the number of partners: the metric values of all
-partners come from one call of ``prm.metrics.selectors.values_for``; existing results and
-their KPI lines are read once; new results are inserted and changed ones updated in
-batches (audited through the bulk signals). A result whose inputs did not change is left
-alone. Each stored result carries its snapshot (template, weights, targets, formulas,
-inputs), so changing a template later never changes an old period.
+partners come from one call of ``prm.metrics.selectors.values_for`` (the template's
+partners as a subquery); existing results are read once, as plain values; new results are
+inserted and changed ones updated in batches (audited through the bulk signals). A result
+is compared by a digest of what varies between partners (values, targets, scores), so a
+result whose inputs did not change is left alone and no snapshot is built for it. Each
+stored result carries its snapshot (template, weights, targets, formulas, inputs, and the
+KPI lines read by ``ScorecardResult.lines``), so changing a template later never changes an
+old period.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from prm.scorecards import scoring
 from prm.scorecards.evaluator import FormulaError, parse
 from prm.scorecards.models import (
     KPI,
-    KPIResult,
     ScorecardResult,
     ScorecardTemplate,
     ScoringRule,
@@ -43,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 1000
 VALUE_LIMIT = Decimal(10) ** 19
+FOUR_PLACES = Decimal("0.0001")
 RESULT_FIELDS = [
     "score",
     "standing",
@@ -50,18 +53,6 @@ RESULT_FIELDS = [
     "snapshot",
     "fingerprint",
     "computed_at",
-]
-LINE_FIELDS = [
-    "kpi",
-    "formula",
-    "value",
-    "target",
-    "floor",
-    "score",
-    "weight",
-    "effective_weight",
-    "inputs",
-    "order",
 ]
 
 
@@ -120,13 +111,18 @@ def _template_parts(template: ScorecardTemplate):
     return compiled, bands
 
 
-def applicable_partners(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
-    """(id, tier_id) of the partners the template applies to (by partner type)."""
+def _applicable(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
     queryset = access.unrestricted(Partner).filter(
         types__in=list(template.partner_types.values_list("code", flat=True))
     )
     if partner_ids is not None:
         queryset = queryset.filter(pk__in=list(partner_ids))
+    return queryset
+
+
+def applicable_partners(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
+    """(id, tier_id) of the partners the template applies to (by partner type)."""
+    queryset = _applicable(template, partner_ids)
     return list(queryset.order_by("pk").values_list("pk", "tier_id").distinct())
 
 
@@ -156,11 +152,6 @@ def _target_for(kpi: KPI, partner: int, tier: int | None, targets) -> tuple:
     return None, None, "none"
 
 
-def fingerprint(snapshot: dict) -> str:
-    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-
-
 def _static(line: _Line) -> dict:
     """What a KPI line's snapshot holds whatever the partner."""
     kpi = line.kpi
@@ -178,25 +169,49 @@ def _static(line: _Line) -> dict:
     }
 
 
-def compute_one(lines: list[_Line], bands, partner: int, tier, values, targets, template):
-    """The score, band and snapshot of one partner (no database access)."""
-    kpis = []
-    pairs = []
+@dataclass(frozen=True)
+class _Scored:
+    """One partner's figures: per KPI line (value, target, floor, target source, score,
+    inputs), then the weighted total and the standing band reached."""
+
+    lines: tuple[tuple, ...]
+    effective: tuple[Decimal, ...]
+    total: Decimal | None
+    band: scoring.Band | None
+
+    def digest(self, template_digest: str) -> str:
+        text = f"{template_digest}|{self.lines!r}|{self.effective!r}|{self.total!r}"
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def score_one(lines: list[_Line], bands, partner: int, tier, values, targets) -> _Scored:
+    """The figures of one partner (no database access)."""
+    rows, pairs = [], []
     for line in lines:
         kpi = line.kpi
-        names = line.names
-        inputs = {name: _q4(values.get((partner, name))) for name in names}
-        value = line.formula.evaluate(inputs) if line.formula is not None else None
-        if value is not None and abs(value) >= VALUE_LIMIT:
-            value = None
+        inputs = tuple(_q4(values.get((partner, name))) for name in line.names)
+        value = (
+            line.formula.evaluate(dict(zip(line.names, inputs, strict=True)))
+            if (line.formula is not None)
+            else None
+        )
         if value is not None:
-            value = value.quantize(Decimal("0.0001"))
+            value = None if abs(value) >= VALUE_LIMIT else value.quantize(FOUR_PLACES)
         target, floor, source = _target_for(kpi, partner, tier, targets)
         if kpi.scoring == ScoringRule.BANDS:
             score = scoring.band_score(value, kpi.bands or [])
         else:
             score = scoring.linear_score(value, target=target, floor=floor, direction=kpi.direction)
         pairs.append((score, line.weight))
+        rows.append((value, target, floor, source, score, inputs))
+    total, effective = scoring.weigh(pairs)
+    return _Scored(tuple(rows), tuple(effective), total, scoring.standing_for(total, bands))
+
+
+def snapshot_of(lines: list[_Line], scored: _Scored, template) -> dict:
+    kpis = []
+    for line, row, weight in zip(lines, scored.lines, scored.effective, strict=True):
+        value, target, floor, source, score, inputs = row
         kpis.append(
             {
                 **line.static,
@@ -205,40 +220,17 @@ def compute_one(lines: list[_Line], bands, partner: int, tier, values, targets, 
                 "target_source": source,
                 "value": _s(value),
                 "score": _s(score),
-                "inputs": {name: _s(v) for name, v in inputs.items()},
+                "inputs": {n: _s(v) for n, v in zip(line.names, inputs, strict=True)},
+                "effective_weight": _s(_q4(weight)),
             }
         )
-    total, effective = scoring.weigh(pairs)
-    for item, weight in zip(kpis, effective, strict=True):
-        item["effective_weight"] = _s(weight)
-    band = scoring.standing_for(total, bands)
-    snapshot = {
+    band = scored.band
+    return {
         "template": template.snapshot_head,
         "kpis": kpis,
         "bands": template.snapshot_bands,
         "actions": list(band.actions) if band else [],
     }
-    return total, band, snapshot
-
-
-def _line_objects(result: ScorecardResult, snapshot: dict) -> list[KPIResult]:
-    return [
-        KPIResult(
-            result=result,
-            kpi_id=item["kpi"],
-            code=item["code"],
-            formula=item["formula"],
-            value=item["value"],
-            target=item["target"],
-            floor=item["floor"],
-            score=item["score"],
-            weight=item["weight"],
-            effective_weight=item["effective_weight"],
-            inputs=item["inputs"],
-            order=index,
-        )
-        for index, item in enumerate(snapshot["kpis"])
-    ]
 
 
 def _batches(items: list, size: int = BATCH):
@@ -259,22 +251,7 @@ def recompute(
         period = Period.containing(template.period_kind, period.start)
     report = Report(template=template.pk, period=period.label)
     lines, bands = _template_parts(template)
-    # Shared by every partner's snapshot (json serialises them as plain values).
-    template.snapshot_head = {
-        "id": template.pk,
-        "name_ko": template.name_ko,
-        "name_en": template.name_en,
-        "period_kind": template.period_kind,
-    }
-    template.snapshot_bands = [
-        {
-            "standing": b.standing,
-            "min": _s(b.min_score),
-            "max": _s(b.max_score),
-            "actions": list(b.actions),
-        }
-        for b in bands
-    ]
+    template_digest = _describe(template, lines, bands)
     partners = applicable_partners(template, partner_ids)
     report.partners = len(partners)
     if not partners:
@@ -284,72 +261,67 @@ def recompute(
     for line in lines:
         if line.formula is not None:
             codes |= set(line.formula.names)
-    values = values_for(metric_codes=codes, partner_ids=ids, period=period) if codes else {}
+    # Only the template's partners are aggregated: a subquery for a full run.
+    readers = ids if ids is not None else _applicable(template).values("pk")
+    values = values_for(metric_codes=codes, partner_ids=readers, period=period) if codes else {}
     targets = _targets([line.kpi.pk for line in lines], ids)
-    existing_rows = (
-        access.unrestricted(ScorecardResult)
-        .filter(template=template, period_kind=period.kind, period_start=period.start)
-        .defer("snapshot")
+    stored = access.unrestricted(ScorecardResult).filter(
+        template=template, period_kind=period.kind, period_start=period.start
     )
     if ids is not None:
-        existing_rows = existing_rows.filter(partner_id__in=ids)
-    existing = {r.partner_id: r for r in existing_rows}
+        stored = stored.filter(partner_id__in=ids)
+    # Plain values: model instances are made only for the results that change.
+    existing = {
+        row[0]: row[1:]
+        for row in stored.values_list(
+            "partner_id", "pk", "score", "standing", "previous_standing", "fingerprint"
+        )
+    }
     previous = _previous_standings(template, period, [pk for pk, _t in partners], existing)
     now = timezone.now()
     new_results: list[ScorecardResult] = []
     changed: list[ScorecardResult] = []
     actions: list[tuple[ScorecardResult, str, str, tuple[str, ...]]] = []
     for index, (partner, tier) in enumerate(partners):
-        total, band, snapshot = compute_one(lines, bands, partner, tier, values, targets, template)
+        if progress and index % 500 == 499:
+            progress(500)
+        scored = score_one(lines, bands, partner, tier, values, targets)
+        total, band = scored.total, scored.band
         standing = band.standing if band else ""
-        digest = fingerprint(snapshot)
+        digest = scored.digest(template_digest)
         if total is None:
             report.no_score += 1
-        result = existing.get(partner)
-        if result is None:
+        row = existing.get(partner)
+        if row is not None and row[1] == total and row[2] == standing and row[4] == digest:
+            report.unchanged += 1
+            continue
+        result = ScorecardResult(
+            partner_id=partner,
+            template=template,
+            period_kind=period.kind,
+            period_start=period.start,
+            score=total,
+            standing=standing,
+            snapshot=snapshot_of(lines, scored, template),
+            fingerprint=digest,
+            computed_at=now,
+        )
+        if row is None:
             before = previous.get(partner, "")
-            result = ScorecardResult(
-                partner_id=partner,
-                template=template,
-                period_kind=period.kind,
-                period_start=period.start,
-                score=total,
-                standing=standing,
-                previous_standing=before,
-                snapshot=snapshot,
-                fingerprint=digest,
-                computed_at=now,
-            )
+            result.previous_standing = before
             new_results.append(result)
         else:
-            same = (
-                result.score == total
-                and result.standing == standing
-                and result.fingerprint == digest
-            )
-            if same:
-                report.unchanged += 1
-                continue
-            before = result.standing
-            result.score, result.standing = total, standing
-            result.snapshot, result.fingerprint = snapshot, digest
-            result.previous_standing = before if before != standing else result.previous_standing
-            result.computed_at = now
+            result.pk, before = row[0], row[2]
+            result.previous_standing = before if before != standing else row[3]
             changed.append(result)
         if standing and standing != before:
             actions.append((result, standing, before, band.actions if band else ()))
-        if progress and index % 500 == 499:
-            progress(500)
     with transaction.atomic():
         # One statement each where the database allows it (Django splits for SQLite's
         # limit on parameters), so new results cost the same queries for 1k or 10k partners.
         access.unrestricted(ScorecardResult).bulk_create(new_results)
-        lines_new = [line for r in new_results for line in _line_objects(r, r.snapshot)]
-        access.unrestricted(KPIResult).bulk_create(lines_new)
-        if changed:
-            for chunk in _batches(changed):
-                access.unrestricted(ScorecardResult).bulk_update(chunk, RESULT_FIELDS)
-            _refresh_lines(changed)
+        for chunk in _batches(changed):
+            access.unrestricted(ScorecardResult).bulk_update(chunk, RESULT_FIELDS)
         report.created, report.updated = len(new_results), len(changed)
         report.standing_changes = len(actions)
         _take_actions(actions, template, period)
@@ -367,6 +339,29 @@ def recompute(
     return report
 
 
+def _describe(template: ScorecardTemplate, lines: list[_Line], bands) -> str:
+    """Set the parts every partner's snapshot shares on ``template``; return their digest
+    (a change of template, weights or bands changes every result's fingerprint)."""
+    template.snapshot_head = {
+        "id": template.pk,
+        "name_ko": template.name_ko,
+        "name_en": template.name_en,
+        "period_kind": template.period_kind,
+    }
+    template.snapshot_bands = [
+        {
+            "standing": b.standing,
+            "min": _s(b.min_score),
+            "max": _s(b.max_score),
+            "actions": list(b.actions),
+        }
+        for b in bands
+    ]
+    shared = [template.snapshot_head, template.snapshot_bands, [x.static for x in lines]]
+    text = json.dumps(shared, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
 def _previous_standings(template, period: Period, partner_ids, existing) -> dict[int, str]:
     """The standing of the period before, for partners that have no result yet."""
     missing = [pk for pk in partner_ids if pk not in existing]
@@ -379,45 +374,6 @@ def _previous_standings(template, period: Period, partner_ids, existing) -> dict
     if len(missing) < len(partner_ids):
         rows = rows.filter(partner_id__in=missing)
     return dict(rows.values_list("partner_id", "standing"))
-
-
-def _refresh_lines(changed: list[ScorecardResult]) -> None:
-    """Update the KPI lines of changed results in place; add or remove lines when the
-    template's KPIs changed."""
-    ids = [r.pk for r in changed]
-    stored: dict[tuple[int, str], KPIResult] = {}
-    for chunk in _batches(ids):
-        for line in access.unrestricted(KPIResult).filter(result_id__in=chunk):
-            stored[(line.result_id, line.code)] = line
-    to_update, to_create, keep = [], [], set()
-    for result in changed:
-        for fresh in _line_objects(result, result.snapshot):
-            key = (result.pk, fresh.code)
-            keep.add(key)
-            line = stored.get(key)
-            if line is None:
-                to_create.append(fresh)
-                continue
-            values = {name: getattr(fresh, name) for name in ("formula", "inputs", "order")}
-            values.update(
-                kpi_id=fresh.kpi_id,
-                value=fresh.value,
-                target=fresh.target,
-                floor=fresh.floor,
-                score=fresh.score,
-                weight=fresh.weight,
-                effective_weight=fresh.effective_weight,
-            )
-            for name, value in values.items():
-                setattr(line, name, value)
-            to_update.append(line)
-    for chunk in _batches(to_update):
-        access.unrestricted(KPIResult).bulk_update(chunk, LINE_FIELDS)
-    for chunk in _batches(to_create):
-        access.unrestricted(KPIResult).bulk_create(chunk)
-    gone = [line.pk for key, line in stored.items() if key not in keep]
-    if gone:
-        access.unrestricted(KPIResult).filter(pk__in=gone).delete()
 
 
 def _take_actions(actions, template: ScorecardTemplate, period: Period) -> None:

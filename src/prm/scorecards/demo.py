@@ -12,7 +12,7 @@ from prm.core.errors import BusinessError
 from prm.metrics.models import Observation
 from prm.metrics.periods import Period, PeriodKind
 from prm.scorecards import compute, services
-from prm.scorecards.models import KPI, KPIResult, ScorecardResult, ScorecardTemplate
+from prm.scorecards.models import KPI, ScorecardResult, ScorecardTemplate
 
 KPIS = (
     # code, ko, en, formula, unit, direction, target, floor
@@ -132,7 +132,6 @@ def seed(ctx) -> str:
 def wipe() -> None:
     names = [en for _ko, en, _t, _l in TEMPLATES]
     templates = ScorecardTemplate.objects.filter(name_en__in=names)
-    access.unrestricted(KPIResult).filter(result__template__in=templates).delete()
     access.unrestricted(ScorecardResult).filter(template__in=templates).delete()
     templates.delete()
     KPI.objects.filter(code__in=[k[0] for k in KPIS], template_lines__isnull=True).delete()

@@ -8,7 +8,9 @@ and disputes belong to a partner and go through the access layer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -299,6 +301,67 @@ class StandingBand(models.Model):
         return f"{self.get_standing_display()} {self.min_score}-{self.max_score}"
 
 
+def _decimal(value, default: Decimal | None = None) -> Decimal | None:
+    return default if value is None else Decimal(value)
+
+
+@dataclass(frozen=True)
+class KPILine:
+    """One KPI line of a scorecard as its snapshot stored it: the value, the target it was
+    scored against, the score, its weight before and after weighting out KPIs with no
+    data, and the inputs (metric code → value as text, None for no data)."""
+
+    kpi_id: int | None
+    code: str
+    name_ko: str
+    name_en: str
+    formula: str
+    unit: str
+    direction: str
+    scoring: str
+    value: Decimal | None
+    target: Decimal | None
+    floor: Decimal | None
+    target_source: str
+    score: Decimal | None
+    weight: Decimal
+    effective_weight: Decimal
+    inputs: dict[str, str | None]
+    order: int
+
+    @classmethod
+    def of(cls, item: dict, order: int) -> KPILine:
+        return cls(
+            kpi_id=item.get("kpi"),
+            code=item.get("code", ""),
+            name_ko=item.get("name_ko", ""),
+            name_en=item.get("name_en", ""),
+            formula=item.get("formula", ""),
+            unit=item.get("unit", ""),
+            direction=item.get("direction", ""),
+            scoring=item.get("scoring", ""),
+            value=_decimal(item.get("value")),
+            target=_decimal(item.get("target")),
+            floor=_decimal(item.get("floor")),
+            target_source=item.get("target_source", ""),
+            score=_decimal(item.get("score")),
+            weight=_decimal(item.get("weight"), Decimal(0)),
+            effective_weight=_decimal(item.get("effective_weight"), Decimal(0)),
+            inputs=dict(item.get("inputs") or {}),
+            order=order,
+        )
+
+    @property
+    def name(self) -> str:
+        return (self.name_ko if (get_language() or "ko").startswith("ko") else self.name_en) or (
+            self.code
+        )
+
+    @property
+    def has_data(self) -> bool:
+        return self.score is not None
+
+
 class ScorecardResult(BusinessModel):
     """A partner's scorecard for one period, stored with everything it was computed from
     (``snapshot``), so that a later change of template or target never changes it."""
@@ -329,6 +392,9 @@ class ScorecardResult(BusinessModel):
     fingerprint = models.CharField(max_length=40, blank=True, editable=False)
     computed_at = models.DateTimeField(_("computed at"))
 
+    # A new result's entry records score, standing and the snapshot's digest, not the
+    # snapshot the row holds anyway; a changed snapshot is recorded before and after.
+    audit_skip_on_create = ("snapshot",)
     access_policy = PartnerPolicy(partner_path="partner", portal_user=frozenset({Action.VIEW}))
 
     class Meta:
@@ -358,51 +424,11 @@ class ScorecardResult(BusinessModel):
     def get_absolute_url(self) -> str:
         return reverse("scorecards:result_detail", args=[self.pk])
 
-
-class KPIResult(BusinessModel):
-    """One KPI line of a scorecard: the value, the target it was scored against, the score,
-    its weight before and after weighting out KPIs with no data, and the inputs."""
-
-    result = models.ForeignKey(
-        ScorecardResult,
-        verbose_name=_("scorecard"),
-        on_delete=models.CASCADE,
-        related_name="kpi_lines",
-    )
-    kpi = models.ForeignKey(
-        KPI, verbose_name=_("KPI"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    code = models.CharField(_("code"), max_length=63)
-    formula = models.CharField(_("formula"), max_length=1000)
-    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4, null=True, blank=True)
-    target = models.DecimalField(
-        _("target"), max_digits=20, decimal_places=4, null=True, blank=True
-    )
-    floor = models.DecimalField(_("floor"), max_digits=20, decimal_places=4, null=True, blank=True)
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
-    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
-    effective_weight = models.DecimalField(
-        _("effective weight"), max_digits=7, decimal_places=4, default=0
-    )
-    inputs = models.JSONField(_("inputs"), default=dict)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    access_policy = PartnerPolicy(
-        partner_path="result__partner", portal_user=frozenset({Action.VIEW})
-    )
-
-    class Meta:
-        verbose_name = _("KPI result")
-        verbose_name_plural = _("KPI results")
-        ordering = ["result", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["result", "code"], name="kpi_result_once")]
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.value}"
-
-    @property
-    def has_data(self) -> bool:
-        return self.score is not None
+    @cached_property
+    def lines(self) -> list[KPILine]:
+        """The KPI lines, in template order, from the snapshot (the one place they are
+        stored, so they never disagree with it)."""
+        return [KPILine.of(item, i) for i, item in enumerate(self.snapshot.get("kpis", []))]
 
 
 class DisputeStatus(models.TextChoices):

@@ -42,6 +42,10 @@ def standing_reached(results: list[ScorecardResult]) -> None:
     ids = {r.partner_id for r in results}
     users, owners, names = _partner_users(ids), _owners(ids), _names(ids)
     for result in results:
+        recipients = users.get(result.partner_id, [])
+        owner = owners.get(result.partner_id)
+        if not recipients and owner is None:
+            continue
         standing = Standing(result.standing)
         period = result.period.label
         name = names.get(result.partner_id, "")
@@ -61,19 +65,12 @@ def standing_reached(results: list[ScorecardResult]) -> None:
                 "standing": standing.label,
             }
 
-        notify(
-            users.get(result.partner_id, []),
-            title=title,
-            body=body,
-            url=reverse("scorecards:portal_detail", args=[result.pk]),
-        )
-        owner = owners.get(result.partner_id)
-        notify(
-            [owner] if owner else [],
-            title=title,
-            body=body,
-            url=reverse("scorecards:result_detail", args=[result.pk]),
-        )
+        if recipients:
+            url = reverse("scorecards:portal_detail", args=[result.pk])
+            notify(recipients, title=title, body=body, url=url)
+        if owner is not None:
+            url = reverse("scorecards:result_detail", args=[result.pk])
+            notify([owner], title=title, body=body, url=url)
 
 
 def _staff_for(dispute: Dispute) -> list[User]:

@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from prm.api.schemas import InputSchema, ObjectId
-from prm.scorecards.models import Dispute, KPIResult, ScorecardResult, ScorecardTemplate
+from prm.scorecards.models import Dispute, KPILine, ScorecardResult, ScorecardTemplate
 
 
 class BandIn(InputSchema):
@@ -179,8 +179,8 @@ class ScorecardDetailOut(ScorecardOut):
     snapshot: dict[str, Any] = Field(description="what the result was computed with")
 
     @staticmethod
-    def resolve_breakdown(obj: ScorecardResult) -> list[KPIResult]:
-        return list(obj.kpi_lines.all())
+    def resolve_breakdown(obj: ScorecardResult) -> list[KPILine]:
+        return obj.lines
 
 
 class DisputeMessageOut(Schema):

@@ -108,7 +108,7 @@ def result_get(*, user: User, pk) -> ScorecardResult:
 
 
 def result_lines(result: ScorecardResult):
-    return list(result.kpi_lines.all().order_by("order", "id"))
+    return result.lines
 
 
 def trend(*, user: User, partner, template: ScorecardTemplate | None, n: int = 8):

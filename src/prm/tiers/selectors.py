@@ -14,7 +14,7 @@ from prm.metrics.models import Observation
 from prm.metrics.periods import Period, PeriodKind
 from prm.partners.models import Partner, Tier
 from prm.partners.selectors import filled
-from prm.scorecards.models import KPIResult, ScorecardResult
+from prm.scorecards.models import KPILine, ScorecardResult
 from prm.tiers import evaluation, sources
 from prm.tiers.filters import TierChangeFilter, TierProposalFilter
 from prm.tiers.models import TierBenefit, TierChange, TierProposal, TierRequirement
@@ -138,7 +138,7 @@ TREND_MONTHS = 12
 @dataclass
 class PartnerDashboard:
     result: ScorecardResult | None
-    lines: list[KPIResult]
+    lines: list[KPILine]
     trend: dict[str, list]
     revenue: dict[str, list]
     percentile: int | None
@@ -153,11 +153,11 @@ def partner_dashboard(*, user: User, partner_id: int) -> PartnerDashboard:
     partner = access.get_object(user, Partner, pk=partner_id)
     own = access.scope(user, ScorecardResult).filter(partner=partner).exclude(score=None)
     result = own.select_related("template").order_by("-period_start", "-computed_at").first()
-    lines: list[KPIResult] = []
+    lines: list[KPILine] = []
     trend: dict[str, list] = {"labels": [], "values": []}
     percentile, peers = None, 0
     if result is not None:
-        lines = list(access.scope(user, KPIResult).filter(result=result).select_related("kpi"))
+        lines = result.lines
         history = list(
             own.filter(template=result.template, period_kind=result.period_kind)
             .order_by("-period_start")

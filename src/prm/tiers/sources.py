@@ -11,11 +11,9 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from prm.core import access
 from prm.metrics import selectors as metric_selectors
 from prm.metrics.periods import Period, PeriodKind
 from prm.scorecards import selectors as scorecard_selectors
-from prm.scorecards.models import KPIResult
 
 REVENUE_METRIC = "revenue"
 
@@ -66,10 +64,9 @@ def latest_kpi_values(
         return {}
     ids = None if partner_ids is None else list(partner_ids)
     results = scorecard_selectors.latest_results(partner_ids=ids)
-    rows = (
-        access.unrestricted(KPIResult)
-        .filter(result_id__in=[r.pk for r in results.values()], code__in=codes)
-        .exclude(value=None)
-        .values_list("result__partner_id", "code", "value")
-    )
-    return {(partner_id, code): value for partner_id, code, value in rows}
+    return {
+        (partner_id, line.code): line.value
+        for partner_id, result in results.items()
+        for line in result.lines
+        if line.code in codes and line.value is not None
+    }

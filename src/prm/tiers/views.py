@@ -211,11 +211,11 @@ def portal_dashboard(request: HttpRequest) -> HttpResponse:
     board = selectors.partner_dashboard(user=request.user, partner_id=request.partner.pk)
     lines = [
         {
-            "label": str(line.kpi.name if line.kpi else line.code),
+            "label": line.name,
             "value": line.value,
             "target": line.target,
             "score": line.score,
-            "unit": line.kpi.unit if line.kpi else "",
+            "unit": line.unit,
         }
         for line in board.lines
     ]

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Floor, Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +43,7 @@ from prm.onboarding.models import Application, ApplicationStatus, Journey
 from prm.partners.lifecycle import Stage
 from prm.partners.models import Partner, Tier, TypeCode
 from prm.sales.models import Deal
-from prm.scorecards.models import STANDING_RANK, ScorecardResult, Standing
+from prm.scorecards.models import STANDING_RANK, ScorecardResult, ScorecardTemplate, Standing
 
 TOP_PLACES = 10
 TOP_PARTNERS = 10
@@ -276,12 +286,18 @@ def _month_label(value: datetime.datetime | datetime.date) -> str:
 
 
 def _latest_results(user: User, partners: QuerySet, filters: Filters) -> QuerySet:
-    """Each template's results of its latest period."""
+    """Each template's results of its latest period (one index probe per template, not a
+    scan of every result)."""
     results = _of_partners(access.scope(user, ScorecardResult), partners, filters)
+    newest = (
+        results.filter(template=OuterRef("pk"), period_kind=OuterRef("period_kind"))
+        .order_by("-period_start")
+        .values("period_start")[:1]
+    )
     latest = (
-        results.values_list("template_id", "period_kind")
-        .annotate(start=Max("period_start"))
-        .order_by()
+        ScorecardTemplate.objects.annotate(start=Subquery(newest))
+        .exclude(start=None)
+        .values_list("pk", "period_kind", "start")
     )
     condition = Q()
     for template, kind, start in latest:
@@ -300,9 +316,11 @@ def scorecard_figures(
     bottom = list(
         scored.order_by("score", "partner_id").values_list("partner__name", "score")[:TOP_PARTNERS]
     )
+    # Each partner's weighted attainment of its KPI targets (its latest scorecard score),
+    # and the standing changes, from one grouped query.
     bins: Counter[int] = Counter()
-    # Each partner's weighted attainment of its KPI targets: its latest scorecard score.
-    for key, count in (
+    improved = worsened = 0
+    for key, now, before, count in (
         scored.annotate(
             bin=Least(
                 Floor(F("score") / Value(10, output_field=DecimalField())),
@@ -310,11 +328,16 @@ def scorecard_figures(
                 output_field=DecimalField(),
             )
         )
-        .values_list("bin")
+        .values_list("bin", "standing", "previous_standing")
         .annotate(count=Count("pk"))
         .order_by()
     ):
         bins[int(key)] += count
+        if now and before and now != before:
+            if STANDING_RANK[now] < STANDING_RANK[before]:
+                improved += count
+            else:
+                worsened += count
     attainment = _series(
         [(i, f"{i * 10}-{i * 10 + 9 if i < 9 else 100}", bins[i]) for i in range(10)]
     )
@@ -328,16 +351,6 @@ def scorecard_figures(
     )
     periods = sorted({start for start, _s, _c in standing_rows})
     counts = {(start, standing): count for start, standing, count in standing_rows}
-    changes = (
-        latest.exclude(previous_standing="")
-        .exclude(standing="")
-        .exclude(standing=F("previous_standing"))
-        .values_list("standing", "previous_standing")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    improved = sum(c for now, before, c in changes if STANDING_RANK[now] < STANDING_RANK[before])
-    worsened = sum(c for now, before, c in changes if STANDING_RANK[now] > STANDING_RANK[before])
     return {
         "top": _series([(i, name, score) for i, (name, score) in enumerate(top)]),
         "bottom": _series([(i, name, score) for i, (name, score) in enumerate(bottom)]),

@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.utils import timezone
@@ -346,7 +347,9 @@ def form_payload(forms: list[Form], target: models.Model | None, partner_id: int
 def _object_payload(target: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {"confirm": "yes"}
     for name, value in model_to_dict(target).items():
-        if value is None or hasattr(value, "read") or hasattr(value, "url"):
+        # A file is never sent back as text. Test for FieldFile itself: an empty one raises
+        # ValueError (not AttributeError) on ``.read`` and ``.url``, so hasattr() would crash.
+        if value is None or isinstance(value, FieldFile) or hasattr(value, "read"):
             continue
         if isinstance(value, list):
             data[name] = [getattr(v, "pk", v) for v in value]

@@ -193,3 +193,138 @@ def test_countries_are_stored_as_upper_case_codes(db):
     rule = LeadRoutingRule(name="Good", countries=[" kr ", "jp", ""])
     rule.full_clean()
     assert rule.countries == ["KR", "JP"]
+
+
+# Lead priority of the tier ----------------------------------------------------------------
+
+
+@pytest.fixture
+def priorities(tiers):
+    """Tier benefits as an admin sets them: gold before silver before registered."""
+    from prm.tiers.models import TierBenefit
+
+    for code, priority in (("registered", 0), ("silver", 1), ("gold", 2)):
+        TierBenefit.objects.create(tier=tiers[code], lead_priority=priority)
+    return tiers
+
+
+def test_priority_beats_weight_in_the_pure_draw():
+    candidates = [
+        routing.Candidate(1, "Gold", 1.0, priority=2),
+        routing.Candidate(2, "Silver big", 99.0, priority=1),
+        routing.Candidate(3, "Silver small", 5.0, priority=1),
+    ]
+    drawn_from = routing.contenders(candidates)
+    assert [c.partner_id for c in drawn_from] == [1]
+    pairs = [(c.partner_id, c.weight) for c in drawn_from]
+    assert {routing.pick(pairs, seed) for seed in range(1000)} == {1}
+
+
+def test_a_high_priority_partner_of_weight_zero_holds_nobody_back():
+    candidates = [
+        routing.Candidate(1, "Gold, weight 0", 0.0, priority=2),
+        routing.Candidate(2, "Silver", 1.0, priority=1),
+        routing.Candidate(3, "Registered", 1.0, priority=0),
+    ]
+    assert [c.partner_id for c in routing.contenders(candidates)] == [2]
+
+
+def test_the_weights_still_share_the_lead_within_the_highest_priority(
+    admin_user, priorities, korea_rule
+):
+    gold_one = make_partner(name="Gold One", stage="active", tier=priorities["gold"])
+    gold_two = make_partner(name="Gold Two", stage="active", tier=priorities["gold"])
+    silver = make_partner(name="Silver", stage="active", tier=priorities["silver"])
+    korea_rule.weights = {str(gold_one.pk): 3, str(gold_two.pk): 1, str(silver.pk): 50}
+    korea_rule.save()
+    lead_plan = routing.plan(Lead(company_name="Simulated", country="KR"))
+    pairs = [(c.partner_id, c.weight) for c in routing.contenders(lead_plan.candidates)]
+    drawn = Counter(routing.pick(pairs, routing.new_seed()) for _ in range(SIMULATED))
+    assert drawn[silver.pk] == 0
+    for partner, expected in ((gold_one, 0.75), (gold_two, 0.25)):
+        assert abs(drawn[partner.pk] / SIMULATED - expected) <= 0.02
+
+
+def test_the_partner_of_the_highest_priority_gets_the_lead_whatever_the_weights(
+    admin_user, priorities, korea_rule
+):
+    gold = make_partner(name="Gold Reseller", stage="active", tier=priorities["gold"])
+    silvers = [
+        make_partner(name=f"Silver Reseller {n}", stage="active", tier=priorities["silver"])
+        for n in range(3)
+    ]
+    korea_rule.weights = {str(gold.pk): 1, **{str(s.pk): 100 for s in silvers}}
+    korea_rule.save()
+    for _ in range(5):
+        lead = _lead(admin_user)
+        assert lead.partner == gold
+        assignment = access.unrestricted(LeadAssignment).get(lead=lead)
+        assert routing.replay(assignment) == gold.pk
+        # Every eligible partner is stored with its priority, so staff see who was passed over.
+        stored = {c["partner"]: c["priority"] for c in assignment.candidates}
+        assert stored == {gold.pk: 2, **{s.pk: 1 for s in silvers}}
+    lines = assignment.explanation.splitlines()
+    assert "only the partner of lead priority 2 took part in the draw." in assignment.explanation
+    assert "3 eligible partners of a lower lead priority were passed over." in lines
+    assert "* Gold Reseller: lead priority 2, weight 1, chance 100.0%" in lines
+    assert "* Silver Reseller 0: lead priority 1, weight 100, chance 0.0%" in lines
+    assert lines[-1] == "Gold Reseller was drawn by weighted random choice (chance 100.0%)."
+
+
+def test_the_rules_tier_condition_applies_before_the_priority(admin_user, priorities):
+    """An admin may give a lower tier a higher priority; a partner below the rule's minimum
+    tier is still not eligible, and the priority orders only the eligible ones."""
+    from prm.tiers.models import TierBenefit
+
+    TierBenefit.objects.filter(tier=priorities["registered"]).update(lead_priority=9)
+    make_partner(name="Registered", stage="active", tier=priorities["registered"])
+    gold = make_partner(name="Gold", stage="active", tier=priorities["gold"])
+    make_partner(name="Silver", stage="active", tier=priorities["silver"])
+    LeadRoutingRule.objects.create(
+        name="Silver and up", order=1, min_tier_rank=priorities["silver"].rank
+    )
+    lead = _lead(admin_user)
+    assert lead.partner == gold
+    names = {c["name"] for c in access.unrestricted(LeadAssignment).get(lead=lead).candidates}
+    assert names == {"Gold", "Silver"}
+
+
+def test_the_next_priority_gets_the_lead_when_the_higher_one_is_full_or_declined(
+    admin_user, priorities
+):
+    from prm.accounts.roles import Role
+    from tests.conftest import make_user
+
+    gold = make_partner(name="Gold", stage="active", tier=priorities["gold"])
+    silver = make_partner(name="Silver", stage="active", tier=priorities["silver"])
+    LeadRoutingRule.objects.create(name="Korea, one lead each", order=1, capacity=1)
+    first = _lead(admin_user)
+    assert first.partner == gold
+    second = _lead(admin_user)
+    assert second.partner == silver  # Gold is at capacity: it is not eligible
+    services.lead_decline(
+        actor=make_user(Role.PARTNER_ADMIN, gold), lead=first, reason="Not our market"
+    )
+    first = access.unrestricted(Lead).get(pk=first.pk)
+    assert first.partner is None  # Silver is full too; Gold declined it and never gets it back
+
+
+def test_a_partner_without_a_tier_benefit_has_priority_zero(admin_user, priorities, korea_rule):
+    platinum = make_partner(
+        name="Platinum, no benefit", stage="active", tier=priorities["platinum"]
+    )
+    untiered = make_partner(name="No tier", stage="active")
+    silver = make_partner(name="Silver", stage="active", tier=priorities["silver"])
+    by_partner = {c.partner_id: c.priority for c in routing.plan(Lead(country="KR")).candidates}
+    assert by_partner == {platinum.pk: 0, untiered.pk: 0, silver.pk: 1}
+    assert _lead(admin_user).partner == silver
+
+
+def test_an_offer_recorded_without_priorities_replays_as_before(
+    admin_user, active_partners, korea_rule
+):
+    lead = _lead(admin_user)
+    assignment = access.unrestricted(LeadAssignment).get(lead=lead)
+    for candidate in assignment.candidates:
+        del candidate["priority"]
+    assert routing.replay(assignment) == lead.partner_id

@@ -60,4 +60,6 @@ UNRESTRICTED_MODELS = {
     "risks.ScaleLevel": "the definitions of the likelihood and impact scales (reference data)",
     "risks.LevelBand": "the score bands of the risk levels (configuration, edited by admins)",
     "risks.SignalRule": "the settings of the signal rules (configuration, edited by admins)",
+    "risks.TrendPoint": "counts of open risks by level per past day for the whole register "
+    "(no partner's data; written by the system, shown to staff on the heat map page)",
 }

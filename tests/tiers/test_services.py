@@ -174,7 +174,7 @@ def test_override_needs_a_note_and_may_keep_or_choose(program, manager):
 def test_scorecard_event_proposes_a_review_for_that_partner(program):
     partner = make_partner(stage="active", tier=program["gold"])
     set_revenue(partner, 700_000_000)
-    services.on_tier_review_proposed(partner_id=partner.pk, standing="critical")
+    services.on_tier_review_proposed(partner_ids=[partner.pk], period="2026-Q3")
     proposal = proposals().get()
     assert (proposal.partner, proposal.direction, proposal.source) == (
         partner,
@@ -243,7 +243,12 @@ def test_concurrent_approvals_second_loses_cleanly(migration_rows, manager):
 def test_the_scorecard_event_reaches_the_tier_program(program, django_capture_on_commit_callbacks):
     partner = make_partner(stage="active", tier=program["gold"])
     with django_capture_on_commit_callbacks(execute=True):
-        emit("scorecard.tier_review_proposed", partner_id=partner.pk, result_id=None)
+        emit(
+            "scorecard.tier_review_proposed",
+            template_id=1,
+            period="2026-Q3",
+            partner_ids=[partner.pk],
+        )
     assert proposals().get().partner == partner
 
 

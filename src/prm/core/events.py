@@ -36,12 +36,18 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "deal.registered": ("deal_id", "partner_id"),
     "deal.decided": ("deal_id", "partner_id", "decision"),
     "deal.won": ("deal_id", "partner_id"),
+    "deal.lost": ("deal_id", "partner_id"),
+    # The amount or currency of a deal changed (a won deal's: its revenue was corrected).
+    "deal.amount_changed": ("deal_id", "partner_id"),
     "lead.assigned": ("lead_id", "partner_id"),
     "commission.statement_approved": ("statement_id", "partner_id"),
     "sourcing.candidate_decided": ("candidate_id", "partner_id", "project_id", "decision"),
     "scorecard.computed": ("result_id", "partner_id", "standing", "previous_standing"),
     "scorecard.standing_changed": ("result_id", "partner_id", "standing", "previous_standing"),
-    "scorecard.tier_review_proposed": ("partner_id", "result_id"),
+    # Once per computation, for subscribers that handle many partners at once (risk rules).
+    "scorecard.standings_changed": ("template_id", "period", "partner_ids"),
+    # Once per computation: the partners whose standing asks for a tier review.
+    "scorecard.tier_review_proposed": ("template_id", "period", "partner_ids"),
     "metrics.observations_changed": ("partner_ids", "period_kind", "period_start"),
     # risk_id is None when the request is linked to no risk.
     "corrective_action.accepted": ("request_id", "partner_id", "risk_id"),

@@ -154,7 +154,7 @@ def lead_convert(request, lead_id: PathId):
     summary="A lead's assignment history",
 )
 def lead_assignments(request, lead_id: PathId):
-    """Every offer of the lead with the rule, the candidates and their weights, the seed
-    and the explanation (staff only)."""
+    """Every offer of the lead with the rule, the candidates with their lead priorities and
+    weights, the seed and the explanation (staff only)."""
     lead = selectors.lead_get(user=request.user, pk=lead_id)
     return list(selectors.assignment_history(user=request.user, lead=lead))

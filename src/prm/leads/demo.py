@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from prm.accounts.models import User
 from prm.core import access
+from prm.core.errors import BusinessError
 from prm.leads import services
 from prm.leads.models import Lead, LeadRoutingRule, LeadStatus
 
@@ -94,7 +95,9 @@ def seed(ctx) -> str:
         try:
             services.lead_convert(actor=_answering_user(first, admin), lead=first)
             converted = 1
-        except Exception:
+        except BusinessError:
+            # The sample's registration may be refused (a conflict rejected at once, the
+            # partner on hold); the demo keeps the lead accepted. Anything else is a bug.
             converted = 0
     return (
         f"{len(RULES)} routing rules, {len(leads)} leads ({len(offered)} offered, "

@@ -5,11 +5,17 @@ country, region and industry are among the rule's (an empty list matches anythin
 rule's *eligible partners* are those that are active, cover the same countries, regions
 and industries, have one of the rule's partner types and at least its tier rank, hold
 fewer open leads than its capacity, and have never declined (or let lapse) this lead. The
-first matching rule with at least one eligible partner decides.
+first matching rule with at least one eligible partner of a weight above 0 decides.
 
-:func:`pick` breaks the tie among the eligible partners by a weighted random choice with
-``random.Random(seed)``: the seed is stored on the assignment, so the choice can be
-replayed exactly (:func:`replay`). The pure function is what the fairness test drives.
+Among those partners, the tier's lead priority (``TierBenefit.lead_priority``) comes first:
+only the partners of the highest priority present are drawn from (:func:`contenders`); a
+partner without a tier, or whose tier sets no benefit, has priority 0. A partner of weight 0
+is never drawn, whatever its priority, so it does not hold the lead back from the others.
+
+:func:`pick` breaks the tie among the contenders by a weighted random choice with
+``random.Random(seed)``: the seed is stored on the assignment with every eligible partner,
+its priority and weight, so the choice can be replayed exactly (:func:`replay`). The pure
+functions are what the fairness test drives.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from prm.leads.models import (
 from prm.notifications.services import notify
 from prm.partners.lifecycle import Stage
 from prm.partners.models import Partner
+from prm.tiers.selectors import lead_priorities
 
 SEED_BITS = 62  # fits a signed 64-bit column
 EXPLAINED_CANDIDATES = 10  # the explanation lists the likeliest; all are stored
@@ -50,6 +57,7 @@ class Candidate:
     partner_id: int
     name: str
     weight: float
+    priority: int = 0  # the lead priority of the partner's tier
 
 
 @dataclass
@@ -77,9 +85,29 @@ def pick(candidates: Sequence[tuple[int, float]], seed: int) -> int | None:
     return random.Random(seed).choices([pk for pk, _w in ordered], weights=weights, k=1)[0]
 
 
+def contenders(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates the draw is among: those of weight above 0 with the highest lead
+    priority present. Leads go first to partners of a higher priority; the weights share
+    the lead only among partners of the same priority."""
+    drawable = [c for c in candidates if c.weight > 0]
+    if not drawable:
+        return []
+    top = max(c.priority for c in drawable)
+    return [c for c in drawable if c.priority == top]
+
+
+def stored(assignment: LeadAssignment) -> list[Candidate]:
+    """The candidates recorded on an assignment (offers made before priorities were
+    recorded have none: every partner then counts as priority 0, as it did)."""
+    return [
+        Candidate(c["partner"], c.get("name", ""), c["weight"], c.get("priority", 0))
+        for c in assignment.candidates
+    ]
+
+
 def replay(assignment: LeadAssignment) -> int | None:
     """The partner the recorded candidates and seed choose: the assigned one, always."""
-    pairs = [(c["partner"], c["weight"]) for c in assignment.candidates]
+    pairs = [(c.partner_id, c.weight) for c in contenders(stored(assignment))]
     return pick(pairs, assignment.seed)
 
 
@@ -133,9 +161,10 @@ def eligible(rule: LeadRoutingRule, lead: Lead, excluded: set[int]) -> list[Cand
             distinct=True,
         )
         partners = partners.annotate(open_leads=open_leads).filter(open_leads__lt=rule.capacity)
+    priorities = lead_priorities()
     return [
-        Candidate(pk, name, rule.weight_of(pk))
-        for pk, name in partners.order_by("pk").values_list("pk", "name")
+        Candidate(pk, name, rule.weight_of(pk), priorities.get(tier_id, 0))
+        for pk, name, tier_id in partners.order_by("pk").values_list("pk", "name", "tier_id")
     ]
 
 
@@ -173,10 +202,41 @@ def _conditions(rule: LeadRoutingRule) -> str:
     return "; ".join(parts) or _("no conditions")
 
 
+def _priority_lines(candidates: list[Candidate], drawn_from: list[Candidate]) -> list[str]:
+    """Say which lead priority the draw was among, when a lower one was passed over."""
+    drawable = [c for c in candidates if c.weight > 0]
+    passed_over = len(drawable) - len(drawn_from)
+    if not passed_over:
+        return []
+    top = drawn_from[0].priority
+    return [
+        ngettext(
+            "Leads go first to partners of a higher lead priority (set by their tier): only "
+            "the partner of lead priority %(priority)s took part in the draw.",
+            "Leads go first to partners of a higher lead priority (set by their tier): only "
+            "the %(n)s partners of lead priority %(priority)s took part in the draw.",
+            len(drawn_from),
+        )
+        % {"n": len(drawn_from), "priority": top},
+        ngettext(
+            "%(n)s eligible partner of a lower lead priority was passed over.",
+            "%(n)s eligible partners of a lower lead priority were passed over.",
+            passed_over,
+        )
+        % {"n": passed_over},
+    ]
+
+
 def explain(lead_plan: Plan, chosen: Candidate, excluded: set[int]) -> str:
     """Why ``chosen`` got the lead, in the actor's language, for staff."""
     rule = lead_plan.rule
-    total = sum(c.weight for c in lead_plan.candidates) or 1.0
+    drawn_from = contenders(lead_plan.candidates)
+    in_draw = {c.partner_id for c in drawn_from}
+    total = sum(c.weight for c in drawn_from) or 1.0
+
+    def share(c: Candidate) -> str:
+        return f"{100 * c.weight / total if c.partner_id in in_draw else 0:.1f}"
+
     lines = list(lead_plan.notes)
     lines.append(
         _("Rule “%(rule)s” (order %(order)s) matched: %(conditions)s.")
@@ -200,23 +260,35 @@ def explain(lead_plan: Plan, chosen: Candidate, excluded: set[int]) -> str:
             )
             % {"excluded": len(excluded)}
         )
-    ranked = sorted(lead_plan.candidates, key=lambda c: (-c.weight, c.partner_id))
+    lines.extend(_priority_lines(lead_plan.candidates, drawn_from))
+    ranked = sorted(
+        lead_plan.candidates,
+        key=lambda c: (c.partner_id not in in_draw, -c.priority, -c.weight, c.partner_id),
+    )
     shown = ranked[:EXPLAINED_CANDIDATES]
     if chosen not in shown:
         shown.append(chosen)
     for c in shown:
         lines.append(
-            _("* %(name)s: weight %(weight)s, chance %(share)s%%")
-            % {"name": c.name, "weight": f"{c.weight:g}", "share": f"{100 * c.weight / total:.1f}"}
+            _("* %(name)s: lead priority %(priority)s, weight %(weight)s, chance %(share)s%%")
+            % {
+                "name": c.name,
+                "priority": c.priority,
+                "weight": f"{c.weight:g}",
+                "share": share(c),
+            }
         )
     if len(ranked) > len(shown):
         lines.append(
-            _("* and %(n)s more (the candidates and weights are stored with the assignment)")
+            _(
+                "* and %(n)s more (the candidates, priorities and weights are stored with the "
+                "assignment)"
+            )
             % {"n": len(ranked) - len(shown)}
         )
     lines.append(
         _("%(name)s was drawn by weighted random choice (chance %(share)s%%).")
-        % {"name": chosen.name, "share": f"{100 * chosen.weight / total:.1f}"}
+        % {"name": chosen.name, "share": share(chosen)}
     )
     return "\n".join(lines)
 
@@ -233,8 +305,9 @@ def route(lead: Lead, *, seed: int | None = None) -> LeadAssignment | None:
         lead.save(update_fields=["partner", "status", "offered_at", "sla_due", "updated_at"])
         return None
     seed = new_seed() if seed is None else seed
-    chosen_id = pick([(c.partner_id, c.weight) for c in lead_plan.candidates], seed)
-    chosen = next(c for c in lead_plan.candidates if c.partner_id == chosen_id)
+    drawn_from = contenders(lead_plan.candidates)
+    chosen_id = pick([(c.partner_id, c.weight) for c in drawn_from], seed)
+    chosen = next(c for c in drawn_from if c.partner_id == chosen_id)
     now = timezone.now()
     due = now + timedelta(hours=lead_plan.rule.effective_sla_hours())
     assignment = access.unrestricted(LeadAssignment).create(
@@ -244,7 +317,7 @@ def route(lead: Lead, *, seed: int | None = None) -> LeadAssignment | None:
         rule_name=lead_plan.rule.name,
         seed=seed,
         candidates=[
-            {"partner": c.partner_id, "name": c.name, "weight": c.weight}
+            {"partner": c.partner_id, "name": c.name, "weight": c.weight, "priority": c.priority}
             for c in lead_plan.candidates
         ],
         explanation=explain(lead_plan, chosen, excluded),

@@ -8,7 +8,7 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from prm.core.navigation import NavItem, register, register_portal
-        from prm.metrics import derivations  # noqa: F401  (registers the derivations)
+        from prm.metrics import derivations, receivers  # noqa: F401  (registers them)
 
         register(NavItem("metrics", _("Metrics"), "metrics:list", "graph-up-arrow", order=61))
         register_portal(

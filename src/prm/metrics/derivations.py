@@ -1,16 +1,18 @@
 """Metrics the system derives from its own records, kept in code.
 
 A derivation is a function of one period that returns the values of the metrics it
-computes for every partner at once::
+computes for every partner at once, or for the partners named (``partner_ids``; their
+values are exactly those of a run over every partner)::
 
     @derivation("deals", metric_codes=("won_deals", "won_amount"))
-    def deals(period: Period) -> dict[str, dict[int, Decimal]]:
+    def deals(period: Period, partner_ids: Collection[int] | None = None) -> Values:
         ...  # {"won_deals": {partner_id: Decimal}, ...}
 
 It reads in a constant number of queries, whatever the number of partners, and returns
 only the partners that have a value (a partner with no record gets no observation, which
 is "no data", never 0). ``prm derive-metrics`` (``services.derived_materialise``) stores
-the results as observations with the source "derived".
+the results as observations with the source "derived"; ``prm.metrics.live`` re-derives one
+derivation for the partners and periods a change touches, shortly after it.
 
 A derivation for a capability that is not built yet (tickets, certifications) is simply not
 registered. Definitions follow the standard ones of ``docs/user-guide/metrics.md``.
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,6 +31,7 @@ from django.utils import timezone
 from prm.metrics.periods import Period
 
 Values = dict[str, dict[int, Decimal]]
+Compute = Callable[[Period, Collection[int] | None], Values]
 ZERO = Decimal("0")
 
 
@@ -36,7 +39,7 @@ ZERO = Decimal("0")
 class Derivation:
     name: str
     metric_codes: tuple[str, ...]
-    compute: Callable[[Period], Values]
+    compute: Compute
     # Kinds worth materialising: non-additive figures (p90) must be computed per period,
     # additive ones may be rolled up from months.
     description: str = ""
@@ -46,7 +49,7 @@ _registry: dict[str, Derivation] = {}
 
 
 def derivation(name: str, *, metric_codes: tuple[str, ...] | list[str], description: str = ""):
-    def register(func: Callable[[Period], Values]) -> Callable[[Period], Values]:
+    def register(func: Compute) -> Compute:
         _registry[name] = Derivation(name, tuple(metric_codes), func, description or func.__doc__)
         return func
 
@@ -78,6 +81,19 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return None if not denominator else numerator / denominator
 
 
+def _for_partners(queryset, field: str, partner_ids: Collection[int] | None):
+    if partner_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": list(partner_ids)})
+
+
+def _only(values: dict[int, Decimal], partner_ids: Collection[int] | None) -> dict[int, Decimal]:
+    if partner_ids is None:
+        return values
+    wanted = set(partner_ids)
+    return {partner: value for partner, value in values.items() if partner in wanted}
+
+
 # -- supplier deliveries ---------------------------------------------------------------
 
 
@@ -95,7 +111,7 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
         "spend",
     ),
 )
-def deliveries(period: Period) -> Values:
+def deliveries(period: Period, partner_ids: Collection[int] | None = None) -> Values:
     """Supplier delivery figures from purchase-order lines.
 
     A line is *due* in the period of its promised date once it was received or its promised
@@ -109,7 +125,7 @@ def deliveries(period: Period) -> Values:
 
     today = timezone.localdate()
     lines = (
-        access.unrestricted(DeliveryLine)
+        _for_partners(access.unrestricted(DeliveryLine), "supplier_id", partner_ids)
         .filter(
             _any_date_in(period, "promised_date")
             | _any_date_in(period, "received_date")
@@ -166,7 +182,7 @@ def _any_date_in(period: Period, field: str):
 
 
 @derivation("deals", metric_codes=("won_deals", "won_amount", "lost_deals", "closed_deals"))
-def deals(period: Period) -> Values:
+def deals(period: Period, partner_ids: Collection[int] | None = None) -> Values:
     """Won deals (count and amount in KRW, in the period of the day they were won) and
     closed deals (won or lost), the parts of the win rate."""
     from prm.core import access
@@ -179,7 +195,7 @@ def deals(period: Period) -> Values:
         out[code][partner] = out[code].get(partner, ZERO) + value
 
     won = (
-        access.unrestricted(Deal)
+        _for_partners(access.unrestricted(Deal), "partner_id", partner_ids)
         .filter(
             stage__is_won=True,
             won_at__date__gte=period.start,
@@ -193,7 +209,7 @@ def deals(period: Period) -> Values:
         add("closed_deals", partner, Decimal(1))
         add("won_amount", partner, to_krw(amount, currency))
     lost = (
-        access.unrestricted(Deal)
+        _for_partners(access.unrestricted(Deal), "partner_id", partner_ids)
         .filter(
             stage__is_lost=True,
             lost_at__date__gte=period.start,
@@ -216,7 +232,7 @@ def deals(period: Period) -> Values:
 
 
 @derivation("leads", metric_codes=("open_leads",))
-def leads(period: Period) -> Values:
+def leads(period: Period, partner_ids: Collection[int] | None = None) -> Values:
     """Leads a partner holds (offered or accepted) — a snapshot, so only the period that
     contains today has a value; past periods keep what was stored then."""
     from django.db.models import Count
@@ -227,7 +243,7 @@ def leads(period: Period) -> Values:
     if not period.contains(timezone.localdate()):
         return {}
     rows = (
-        access.unrestricted(Lead)
+        _for_partners(access.unrestricted(Lead), "partner_id", partner_ids)
         .filter(status__in=OPEN_STATUSES, partner__isnull=False)
         .values("partner_id")
         .annotate(n=Count("id"))
@@ -240,12 +256,13 @@ def leads(period: Period) -> Values:
 
 
 @derivation("revenue", metric_codes=("reseller_sales", "revenue"))
-def revenue(period: Period) -> Values:
+def revenue(period: Period, partner_ids: Collection[int] | None = None) -> Values:
     """Revenue in KRW: won deal amounts plus the sales resellers reported, by date."""
     from prm.metrics.selectors import reseller_sales_by_partner, won_amount_by_partner
 
-    sales = reseller_sales_by_partner(start=period.start, end=period.end)
-    won = won_amount_by_partner(start=period.start, end=period.end)
+    # The selectors sum over every partner (one grouped query each); keep the ones asked.
+    sales = _only(reseller_sales_by_partner(start=period.start, end=period.end), partner_ids)
+    won = _only(won_amount_by_partner(start=period.start, end=period.end), partner_ids)
     total: dict[int, Decimal] = dict(sales)
     for partner, amount in won.items():
         total[partner] = total.get(partner, ZERO) + amount

@@ -6,6 +6,7 @@ validates before it writes. Rules of an observation: the metric is active and no
 (the system computes those), the period has begun, the value fits the metric (its unit,
 whole numbers for counts, its smallest and largest value). A change announces
 ``metrics.observations_changed`` once per period after the commit, so scorecards recompute.
+A changed delivery line or reseller sale re-derives the figures it feeds (``live``).
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.errors import BusinessError
 from prm.core.events import emit
-from prm.metrics import derivations
+from prm.metrics import derivations, live
 from prm.metrics.currency import to_krw
 from prm.metrics.models import DeliveryLine, Metric, Observation, ResellerSale, Source
 from prm.metrics.periods import Period, PeriodKind
 from prm.partners.models import Partner
+
+PLACES = Decimal("0.0001")
 
 METRIC_FIELDS = (
     "code",
@@ -439,10 +442,20 @@ def observation_delete(*, actor: User, observation: Observation) -> None:
 
 
 @transaction.atomic
-def derived_materialise(*, period: Period, names: Iterable[str] | None = None) -> dict[str, int]:
+def derived_materialise(
+    *,
+    period: Period,
+    names: Iterable[str] | None = None,
+    partner_ids: Iterable[int] | None = None,
+) -> dict[str, int]:
     """Store the values the registered derivations compute for ``period`` as observations
     (source "derived"): new ones created, changed ones updated, and derived observations
-    that no longer have a value removed. Counts per outcome. A system job: no actor."""
+    that no longer have a value removed. Counts per outcome. A system job: no actor.
+
+    With ``partner_ids``, only those partners' observations are computed and touched (what
+    a change to their records needs); the others' stay as they are."""
+    names = None if names is None else set(names)
+    partners = None if partner_ids is None else {int(p) for p in partner_ids}
     chosen = [
         d for name, d in sorted(derivations.registry().items()) if names is None or name in names
     ]
@@ -454,21 +467,22 @@ def derived_materialise(*, period: Period, names: Iterable[str] | None = None) -
     }
     computed: dict[tuple[int, int], Decimal] = {}
     for item in chosen:
-        values = item.compute(period)
+        values = item.compute(period, partners)
         for code, by_partner in values.items():
             metric = metrics.get(code)
             if metric is None:  # the metric was removed or is not derived any more
                 continue
             for partner_id, value in by_partner.items():
-                computed[(partner_id, metric.pk)] = Decimal(value).quantize(Decimal("0.0001"))
-    stored = {
-        (o.partner_id, o.metric_id): o
-        for o in access.unrestricted(Observation).filter(
-            metric_id__in=[m.pk for m in metrics.values()],
-            period_kind=period.kind,
-            period_start=period.start,
-        )
-    }
+                if partners is None or partner_id in partners:
+                    computed[(partner_id, metric.pk)] = Decimal(value).quantize(PLACES)
+    stored_rows = access.unrestricted(Observation).filter(
+        metric_id__in=[m.pk for m in metrics.values()],
+        period_kind=period.kind,
+        period_start=period.start,
+    )
+    if partners is not None:
+        stored_rows = stored_rows.filter(partner_id__in=sorted(partners))
+    stored = {(o.partner_id, o.metric_id): o for o in stored_rows}
     now = timezone.now()
     create, update, changed = [], [], set()
     for key, value in computed.items():
@@ -541,6 +555,9 @@ DELIVERY_FIELDS = (
 )
 
 
+# The dates a line counts by (order, promise, receipt): a change re-derives their periods.
+DELIVERY_DATES = ("order_date", "promised_date", "received_date")
+
 SUPPLIER_TYPES = ("supplier",)
 SELLER_TYPES = ("reseller", "distributor")
 
@@ -566,8 +583,9 @@ def delivery_line_upsert(
 ) -> tuple[DeliveryLine, str]:
     """Create or update the PO line (natural key: supplier, PO number, line). Received
     never exceeds ordered, rejected never exceeds received, the promise never precedes the
-    order. The amount defaults to quantity ordered times unit price. Returns (line, outcome)
-    with outcome "created", "updated" or "unchanged"."""
+    order; a supplier on hold takes no new purchase order. The amount defaults to quantity
+    ordered times unit price. A change re-derives the supplier's delivery figures after the
+    commit. Returns (line, outcome) with outcome "created", "updated" or "unchanged"."""
     supplier = _typed_partner(actor, supplier, DeliveryLine, SUPPLIER_TYPES)
     unknown = set(data) - set(DELIVERY_FIELDS)
     if unknown:
@@ -583,6 +601,7 @@ def delivery_line_upsert(
     )
     created = line is None
     if created:
+        _refuse_new_order_on_hold(supplier, po_number)
         line = DeliveryLine(supplier=supplier, po_number=po_number, line_number=line_number)
     before = {name: getattr(line, name) for name in DELIVERY_FIELDS}
     for name, value in data.items():
@@ -596,14 +615,40 @@ def delivery_line_upsert(
     if not created and all(getattr(line, n) == before[n] for n in DELIVERY_FIELDS):
         return line, "unchanged"
     line.save()
+    live.rederive_later(
+        derivation="deliveries",
+        partner_ids=[supplier.pk],
+        dates=[before[n] for n in DELIVERY_DATES] + [getattr(line, n) for n in DELIVERY_DATES],
+    )
     return line, "created" if created else "updated"
+
+
+def _refuse_new_order_on_hold(supplier: Partner, po_number: str) -> None:
+    """A supplier on hold takes no new purchase orders: a PO number not stored yet for it
+    is refused; lines of orders already stored (receipts, new lines) still arrive."""
+    if not supplier.on_hold:
+        return
+    known = access.unrestricted(DeliveryLine).filter(supplier=supplier, po_number=po_number)
+    if known.exists():
+        return
+    message = _("%(partner)s is on hold and takes no new purchase orders; %(po)s is new.") % {
+        "partner": supplier.name,
+        "po": po_number,
+    }
+    if supplier.hold_reason:
+        message = _("%(refusal)s Reason for the hold: %(reason)s") % {
+            "refusal": message,
+            "reason": supplier.hold_reason,
+        }
+    raise BusinessError(message, code="on_hold", field="po_number", status=409)
 
 
 @transaction.atomic
 def reseller_sale_upsert(
     *, actor: User, reseller: Partner, external_id: str, data: dict[str, Any]
 ) -> tuple[ResellerSale, str]:
-    """Create or update a reported sale (natural key: reseller, external id)."""
+    """Create or update a reported sale (natural key: reseller, external id). A change
+    re-derives the reseller's revenue after the commit."""
     reseller = _typed_partner(actor, reseller, ResellerSale, SELLER_TYPES)
     fields = ("date", "amount", "currency", "territory")
     unknown = set(data) - set(fields)
@@ -629,4 +674,7 @@ def reseller_sale_upsert(
     if not created and all(getattr(sale, n) == before[n] for n in fields):
         return sale, "unchanged"
     sale.save()
+    live.rederive_later(
+        derivation="revenue", partner_ids=[reseller.pk], dates=[before["date"], sale.date]
+    )
     return sale, "created" if created else "updated"

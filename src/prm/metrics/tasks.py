@@ -2,6 +2,7 @@
 
 from django.tasks import task
 
+from prm.audit.context import Channel, acting
 from prm.metrics import services
 from prm.metrics.periods import Period
 
@@ -19,4 +20,19 @@ def derive_metrics(period_labels: list[str] | None = None) -> dict[str, int]:
     for period in periods:
         for key, count in services.derived_materialise(period=period).items():
             totals[key] += count
+    return totals
+
+
+@task
+def derive_for_partners(plan: list[list]) -> dict[str, int]:
+    """Re-derive what changed records touched (``prm.metrics.live``): ``plan`` lists
+    ``[derivation, period label, partner ids]``; each runs for those partners only."""
+    totals = {"created": 0, "updated": 0, "deleted": 0}
+    with acting(None, Channel.JOB):
+        for name, label, partner_ids in plan:
+            counts = services.derived_materialise(
+                period=Period.parse(label), names=[name], partner_ids=partner_ids
+            )
+            for key, count in counts.items():
+                totals[key] += count
     return totals

@@ -261,7 +261,10 @@ def delivery_overview(request: HttpRequest) -> HttpResponse:
     visible = access.scope(request.user, Partner).filter(types__code="supplier")
     figures = selectors.delivery_figures(period=period)
     suppliers = {
-        p.pk: p for p in visible.filter(pk__in=list(figures)).only("id", "name").order_by("name")
+        p.pk: p
+        for p in visible.filter(pk__in=list(figures))
+        .only("id", "name", "on_hold", "hold_reason")
+        .order_by("name")
     }
     rows = [(suppliers[pk], figures[pk]) for pk in suppliers]
     rows.sort(key=lambda row: row[0].name)

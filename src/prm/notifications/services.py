@@ -2,7 +2,8 @@
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,28 +17,54 @@ from prm.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 
+Text = str | Callable[[], str]
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell some users: ``title`` and ``body`` may be lazy translations (or
+    callables taking no argument), rendered in each recipient's language."""
+
+    users: Iterable[User | None]
+    title: Text
+    body: Text = ""
+    url: str = ""
+
+
 def notify(
-    users: Iterable[User],
+    users: Iterable[User | None],
     *,
-    title,
-    body="",
+    title: Text,
+    body: Text = "",
     url: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    """One notification per active user; ``title`` and ``body`` may be lazy translations
-    (or callables taking no argument) and are rendered in each recipient's language."""
+    """One notification per active user."""
+    return notify_all([Message(users, title, body, url)], email=email)
+
+
+def notify_all(messages: Iterable[Message], *, email: bool = True) -> list[Notification]:
+    """The notifications of many messages, written in one insert (a computation may tell
+    thousands of partners at once)."""
     created = []
-    for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
-        language = user.language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            subject = str(title() if callable(title) else title)
-            text = str(body() if callable(body) else body)
-        created.append(Notification(user=user, title=subject[:200], body=text, url=url))
+    for message in messages:
+        for user in {u.pk: u for u in message.users if u is not None and u.is_active}.values():
+            language = user.language or settings.LANGUAGE_CODE
+            with translation.override(language):
+                subject = str(_text(message.title))
+                text = str(_text(message.body))
+            created.append(Notification(user=user, title=subject[:200], body=text, url=message.url))
+    if not created:
+        return []
     created = access.unrestricted(Notification).bulk_create(created)
     if email:
         for note in created:
             transaction.on_commit(lambda note=note: _send(note))
     return created
+
+
+def _text(value: Text):
+    return value() if callable(value) else value
 
 
 def _send(note: Notification) -> None:

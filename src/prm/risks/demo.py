@@ -130,3 +130,6 @@ def _spread_over_weeks(ctx, now: datetime) -> None:
         steps[assessment.risk_id] = step + 1
         assessment.assessed_at = min(raised + timedelta(weeks=step * max(1, weeks // 2)), now)
     access.unrestricted(Assessment).bulk_update(assessments, ["assessed_at"], batch_size=500)
+    # The history was rewritten: re-chain each risk's levels, forget the trend's stored days.
+    services.assessment_levels_refresh()
+    services.trend_points_clear()

@@ -28,6 +28,9 @@ from prm.risks.rules import RULES, Finding, Rule, available_rules
 
 logger = logging.getLogger(__name__)
 
+# New causes raised together in one transaction by the sweep.
+BATCH = 250
+
 
 @dataclass
 class Report:
@@ -72,22 +75,24 @@ def run_rule(
     current = {signal.subject: signal for signal in known.select_related("risk")}
     seen: set[str] = set()
     touched: list[int] = []
+    new_causes: list[Finding] = []
     for finding in findings:
         if finding.subject in seen:
             continue
         seen.add(finding.subject)
+        report.signals += 1
         signal = current.get(finding.subject)
-        if signal is not None and _unchanged(signal, finding):
+        if signal is None:
+            new_causes.append(finding)
+            continue
+        if _unchanged(signal, finding):
             # The same cause, nothing new: only note that it was seen again (in bulk).
             touched.append(signal.pk)
-            report.signals += 1
             continue
-        outcome = apply_finding(rule, finding)
-        report.signals += 1
-        if outcome == "raised":
-            report.raised += 1
-        elif outcome == "updated":
-            report.updated += 1
+        _count(report, apply_finding(rule, finding))
+    for start in range(0, len(new_causes), BATCH):
+        for outcome in open_causes(rule, new_causes[start : start + BATCH]):
+            _count(report, outcome)
     now = timezone.now()
     for start in range(0, len(touched), 500):
         access.unrestricted(RiskSignal).filter(pk__in=touched[start : start + 500]).update(
@@ -101,6 +106,13 @@ def run_rule(
         report.resolved += 1
     report.by_rule[rule.code] = report.signals
     return report
+
+
+def _count(report: Report, outcome: str) -> None:
+    if outcome == "raised":
+        report.raised += 1
+    elif outcome == "updated":
+        report.updated += 1
 
 
 def _unchanged(signal: RiskSignal, finding: Finding) -> bool:
@@ -163,11 +175,85 @@ def _open_signal(rule: Rule, finding: Finding) -> tuple[RiskSignal, bool]:
     return signal, False
 
 
+def open_causes(rule: Rule, findings: list[Finding]) -> list[str]:
+    """Open the signals of causes that had none and raise their risks, in bulk: one
+    transaction, the signals, risks and inherent assessments each written in one statement
+    (audited), each partner's level refreshed once. A cause that already has an open risk
+    updates it instead, as :func:`apply_finding` does. When another run opened one of these
+    signals meanwhile, the batch is undone and each cause applied on its own."""
+    try:
+        with transaction.atomic():
+            return _open_causes(rule, findings)
+    except IntegrityError:
+        return [apply_finding(rule, finding) for finding in findings]
+
+
+def _open_causes(rule: Rule, findings: list[Finding]) -> list[str]:
+    now = timezone.now()
+    signals = [
+        RiskSignal(
+            rule=rule.code,
+            subject=finding.subject,
+            partner_id=finding.partner_id,
+            detail=finding.detail,
+            evidence_url=finding.evidence_url,
+            data=finding.data,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        for finding in findings
+    ]
+    access.unrestricted(RiskSignal).bulk_create(signals)
+    raised_before = set(
+        access.unrestricted(Risk)
+        .filter(status=Status.OPEN, signal_key__in=[signal.key for signal in signals])
+        .values_list("signal_key", flat=True)
+    )
+    partners = (
+        access.unrestricted(Partner)
+        .select_related("owner")
+        .in_bulk({f.partner_id for f in findings if f.partner_id})
+    )
+    outcomes, drafts, to_link = [], [], []
+    for signal, finding in zip(signals, findings, strict=True):
+        if signal.key in raised_before:
+            outcomes.append(_follow_up(rule, finding, signal, new=True))
+            continue
+        outcomes.append("raised")
+        to_link.append(signal)
+        drafts.append(_draft(rule, finding, signal, partners.get(finding.partner_id)))
+    risks = services.risk_raise_many(actor=None, drafts=drafts)
+    for signal, risk in zip(to_link, risks, strict=True):
+        signal.risk = risk
+        signal.updated_at = now
+    if to_link:
+        access.unrestricted(RiskSignal).bulk_update(to_link, ["risk", "updated_at"])
+    return outcomes
+
+
+def _draft(rule: Rule, finding: Finding, signal: RiskSignal, partner) -> services.RiskDraft:
+    return services.RiskDraft(
+        partner=partner,
+        category_code=rule.category,
+        title=finding.title[:200],
+        description=finding.detail,
+        cause=finding.detail,
+        likelihood=finding.likelihood,
+        impact=finding.impact,
+        signal=signal,
+    )
+
+
 @transaction.atomic
 def apply_finding(rule: Rule, finding: Finding) -> str:
     """Open or refresh the signal of ``finding`` and raise or update its risk; "raised",
     "updated" or "" (nothing new)."""
     signal, new = _open_signal(rule, finding)
+    return _follow_up(rule, finding, signal, new)
+
+
+def _follow_up(rule: Rule, finding: Finding, signal: RiskSignal, new: bool) -> str:
+    """Raise or update the risk of a cause whose signal is open."""
     risk = None
     if signal.risk_id:
         risk = access.unrestricted(Risk).filter(pk=signal.risk_id).first()
@@ -184,17 +270,8 @@ def apply_finding(rule: Rule, finding: Finding) -> str:
             if finding.partner_id
             else None
         )
-        risk = services.risk_raise(
-            actor=None,
-            partner=partner,
-            category_code=rule.category,
-            title=finding.title[:200],
-            description=finding.detail,
-            cause=finding.detail,
-            likelihood=finding.likelihood,
-            impact=finding.impact,
-            signal=signal,
-        )
+        draft = _draft(rule, finding, signal, partner)
+        risk = services.risk_raise_many(actor=None, drafts=[draft])[0]
         signal.risk = risk
         signal.save(update_fields=["risk", "updated_at"])
         return "raised"
@@ -256,14 +333,18 @@ def sweep(today: date | None = None, rules: list[str] | None = None) -> Report:
         report.add(result)
         report.by_rule[rule.code] = result.signals
     services.partner_levels_refresh(None)
+    services.trend_points_fill(today)
     return report
 
 
 def _on_event(rule: Rule):
-    def handler(partner_id=None, **payload) -> None:
-        if partner_id is None:
-            return
-        run_rule(rule, partner_ids={int(partner_id)})
+    def handler(partner_id=None, partner_ids=(), **payload) -> None:
+        # One partner's event, or one event for many partners (a scorecard computation).
+        ids = {int(pk) for pk in partner_ids}
+        if partner_id is not None:
+            ids.add(int(partner_id))
+        if ids:
+            run_rule(rule, partner_ids=ids)
 
     handler.__name__ = f"risk_rule_{rule.code}"
     return handler

@@ -286,6 +286,15 @@ class Assessment(BusinessModel):
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     note = models.TextField(_("note"), blank=True)
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now, db_index=True)
+    # The risk's level from this assessment on (its latest residual level by then, else this
+    # inherent one) and just before it: the trend adds up these changes in one query instead
+    # of replaying every risk's history (see ``selectors.trend``).
+    risk_level = models.CharField(
+        _("risk level from then"), max_length=16, choices=Level.choices, blank=True
+    )
+    previous_risk_level = models.CharField(
+        _("risk level before"), max_length=16, choices=Level.choices, blank=True
+    )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assessed by"),
@@ -492,3 +501,24 @@ class PartnerRiskLevel(BusinessModel):
     @property
     def level_badge(self) -> str:
         return LEVEL_BADGES.get(self.level, "secondary")
+
+
+class TrendPoint(models.Model):
+    """How many risks of the whole register were open at one level at the end of a past
+    day, counted from the assessment history once the day is over: the unfiltered trend
+    reads these instead of counting the history on every view (``selectors.trend``)."""
+
+    day = models.DateField(_("day"))
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    open_risks = models.PositiveIntegerField(_("open risks"))
+
+    class Meta:
+        verbose_name = _("risk trend point")
+        verbose_name_plural = _("risk trend points")
+        ordering = ["day", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "level"], name="risk_trend_point_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_level_display()} {self.open_risks}"

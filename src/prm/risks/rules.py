@@ -361,7 +361,7 @@ register(
         ),
         category="operational",
         params=(Param("falling_periods", _("Falling for (periods)"), 3, 2, 12),),
-        events=("scorecard.standing_changed",),
+        events=("scorecard.standings_changed",),
         check=scorecard_standing,
         requires=(
             "prm.scorecards.selectors:latest_results",

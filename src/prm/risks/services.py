@@ -9,7 +9,8 @@ message for a broken rule, before anything is written.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from prm.core.errors import BusinessError
 from prm.notifications.services import notify
 from prm.partners.documents import check_upload
 from prm.partners.models import Partner
-from prm.risks import scoring
+from prm.risks import scoring, selectors
 from prm.risks.models import (
     FINISHED_ACTIONS,
     LEVEL_RANK,
@@ -44,6 +45,7 @@ from prm.risks.models import (
     ScaleLevel,
     Status,
     Strategy,
+    TrendPoint,
 )
 
 RISK_FIELDS = ("partner", "category", "title", "description", "cause", "consequence", "owner")
@@ -112,6 +114,24 @@ def _may_raise(actor: User | None, partner: Partner | None) -> None:
 # The register ---------------------------------------------------------------------------
 
 
+@dataclass
+class RiskDraft:
+    """What :func:`risk_raise_many` needs to raise one risk (the arguments of
+    :func:`risk_raise`)."""
+
+    partner: Partner | None
+    category_code: str | RiskCategory
+    title: str
+    description: str = ""
+    cause: str = ""
+    consequence: str = ""
+    owner: User | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    signal: RiskSignal | None = None
+    external_id: str = ""
+
+
 @transaction.atomic
 def risk_raise(
     *,
@@ -131,7 +151,50 @@ def risk_raise(
     """A new open risk about ``partner`` (``None``: the whole program). Its owner defaults to
     the acting staff member, else the partner's owner. With a likelihood and an impact it
     gets its inherent assessment at once. ``actor=None`` is the system (a signal)."""
-    _may_raise(actor, partner)
+    draft = RiskDraft(
+        partner=partner,
+        category_code=category_code,
+        title=title,
+        description=description,
+        cause=cause,
+        consequence=consequence,
+        owner=owner,
+        likelihood=likelihood,
+        impact=impact,
+        signal=signal,
+        external_id=external_id,
+    )
+    return risk_raise_many(actor=actor, drafts=[draft])[0]
+
+
+# Checked on the instances in hand (read from the database by the caller or here), so
+# full_clean need not look each of them up again.
+RELATIONS_IN_HAND = ["partner", "category", "owner", "raised_by", "signal"]
+
+
+@transaction.atomic
+def risk_raise_many(*, actor: User | None, drafts: list[RiskDraft]) -> list[Risk]:
+    """Raise several risks with every rule of :func:`risk_raise`, each checked before
+    anything is written; the bands and categories are read once, the risks and their
+    inherent assessments stored in bulk (audited) and each partner's level refreshed once.
+    The nightly sweep raises its new risks this way."""
+    bands = scoring.current_bands()
+    categories: dict[str, RiskCategory] = {}
+    risks = [_draft_risk(actor, draft, bands, categories) for draft in drafts]
+    _store(Risk, risks)
+    assessments = [
+        _inherent(risk, actor, bands) for risk in risks if risk.inherent_score is not None
+    ]
+    _store(Assessment, assessments)
+    partner_levels_refresh({risk.partner_id for risk in risks} - {None})
+    return risks
+
+
+def _draft_risk(
+    actor: User | None, draft: RiskDraft, bands, categories: dict[str, RiskCategory]
+) -> Risk:
+    _may_raise(actor, draft.partner)
+    likelihood, impact = draft.likelihood, draft.impact
     if (likelihood is None) != (impact is None):
         raise BusinessError(
             _("Give both the likelihood and the impact, or neither."), field="likelihood"
@@ -139,32 +202,62 @@ def risk_raise(
     if likelihood is not None:
         likelihood = scoring.check_scale(likelihood, "likelihood")
         impact = scoring.check_scale(impact, "impact")
+    owner = draft.owner
     if owner is None:
         if actor is not None and actor.role in (Role.ADMIN, Role.PARTNER_MANAGER):
             owner = actor
-        elif partner is not None:
-            owner = partner.owner
+        elif draft.partner is not None:
+            owner = draft.partner.owner
     _check_owner(owner)
+    code = getattr(draft.category_code, "pk", draft.category_code)
+    if code not in categories:
+        categories[code] = _category(draft.category_code)
     risk = Risk(
-        partner=partner,
-        category=_category(category_code),
-        title=(title or "").strip(),
-        description=description,
-        cause=cause,
-        consequence=consequence,
+        partner=draft.partner,
+        category=categories[code],
+        title=(draft.title or "").strip(),
+        description=draft.description,
+        cause=draft.cause,
+        consequence=draft.consequence,
         owner=owner,
         raised_by=actor,
-        signal=signal,
-        signal_key=signal.key if signal else "",
-        external_id=external_id,
+        signal=draft.signal,
+        signal_key=draft.signal.key if draft.signal else "",
+        external_id=draft.external_id,
     )
-    risk.full_clean()
-    risk.save()
     if likelihood is not None:
-        _record(risk, AssessmentKind.INHERENT, likelihood, impact, actor, "")
-    elif partner is not None:
-        partner_levels_refresh([partner.pk])
+        risk.inherent_likelihood, risk.inherent_impact = likelihood, impact
+        risk.inherent_score = likelihood * impact
+        _relevel(risk, bands)
+    risk.full_clean(exclude=RELATIONS_IN_HAND)
     return risk
+
+
+def _inherent(risk: Risk, actor: User | None, bands) -> Assessment:
+    """The first assessment of a risk just raised (it has no history yet)."""
+    level = scoring.level_for(risk.inherent_score, bands)
+    assessment = Assessment(
+        risk=risk,
+        kind=AssessmentKind.INHERENT,
+        likelihood=risk.inherent_likelihood,
+        impact=risk.inherent_impact,
+        score=risk.inherent_score,
+        level=level,
+        risk_level=level,
+        assessed_at=risk.raised_at,
+        assessed_by=actor,
+    )
+    assessment.full_clean(exclude=["risk", "assessed_by"])
+    return assessment
+
+
+def _store(model, objects: list) -> None:
+    """Save one object (its audit entry lists what was filled in), or many in bulk (audited
+    too, in one statement)."""
+    if len(objects) == 1:
+        objects[0].save()
+    elif objects:
+        access.unrestricted(model).bulk_create(objects)
 
 
 @transaction.atomic
@@ -201,6 +294,7 @@ def _record(
 ) -> Assessment:
     score = likelihood * impact
     level = scoring.level_for(score)
+    before = _level_before(risk)
     assessment = Assessment(
         risk=risk,
         kind=kind,
@@ -210,6 +304,12 @@ def _record(
         level=level,
         note=note,
         assessed_by=actor,
+        previous_risk_level=before,
+        # A new inherent assessment does not change the level of a risk assessed after
+        # mitigation: its residual level stands.
+        risk_level=level
+        if kind == AssessmentKind.RESIDUAL or risk.residual_score is None
+        else before,
     )
     assessment.full_clean()
     assessment.save()
@@ -230,6 +330,54 @@ def _record(
     if risk.partner_id:
         partner_levels_refresh([risk.partner_id])
     return assessment
+
+
+def _level_before(risk: Risk) -> str:
+    latest = (
+        access.unrestricted(Assessment)
+        .filter(risk=risk)
+        .order_by("-assessed_at", "-id")
+        .values_list("risk_level", flat=True)
+        .first()
+    )
+    return latest or ""
+
+
+def assessment_levels_refresh(risk_ids: Iterable[int] | None = None) -> int:
+    """Recompute ``risk_level`` and ``previous_risk_level`` along the history of these risks
+    (``None``: all), after assessments were written out of time order (the demo backdates
+    them); returns how many changed."""
+    rows = access.unrestricted(Assessment).order_by("risk_id", "assessed_at", "id")
+    if risk_ids is not None:
+        rows = rows.filter(risk_id__in=list(risk_ids))
+    changed = chain_levels(
+        rows.only("id", "risk_id", "kind", "level", "risk_level", "previous_risk_level")
+    )
+    if changed:
+        access.unrestricted(Assessment).bulk_update(
+            changed, ["risk_level", "previous_risk_level"], batch_size=500
+        )
+    return len(changed)
+
+
+def chain_levels(assessments: Iterable[Assessment]) -> list[Assessment]:
+    """Set each assessment's ``risk_level`` (the latest residual level by then, else its own
+    inherent level) and ``previous_risk_level``, given in (risk, time, id) order; returns
+    those that changed."""
+    changed = []
+    risk_id = None
+    current = residual = ""
+    for assessment in assessments:
+        if assessment.risk_id != risk_id:
+            risk_id, current, residual = assessment.risk_id, "", ""
+        if assessment.kind == AssessmentKind.RESIDUAL:
+            residual = assessment.level
+        level = residual or assessment.level
+        if (assessment.risk_level, assessment.previous_risk_level) != (level, current):
+            assessment.risk_level, assessment.previous_risk_level = level, current
+            changed.append(assessment)
+        current = level
+    return changed
 
 
 def _relevel(risk: Risk, bands=None) -> None:
@@ -534,6 +682,44 @@ def partner_levels_refresh(partner_ids: Iterable[int] | None = None) -> int:
             update, ["level", "level_rank", "open_risks", "top_score"]
         )
     return len(create) + len(update)
+
+
+# The trend ------------------------------------------------------------------------------
+
+TREND_DAYS = 12 * 7
+
+
+def trend_points_store(days: Iterable[date]) -> list[TrendPoint]:
+    """The whole register's open risks by level at the end of each of ``days``, counted from
+    the assessment history; the days already over are stored (once: a day stored by a
+    concurrent run is left as it is), the others only returned."""
+    days = sorted(set(days))
+    counts = selectors.open_by_level(access.unrestricted(Risk), days)
+    points = [
+        TrendPoint(day=day, level=level, open_risks=counts[level][index])
+        for index, day in enumerate(days)
+        for level in Level.values
+    ]
+    today = timezone.localdate()
+    TrendPoint.objects.bulk_create([p for p in points if p.day < today], ignore_conflicts=True)
+    return points
+
+
+def trend_points_fill(today: date | None = None) -> int:
+    """Store the days of the trend's window not stored yet (the nightly sweep does, so that
+    no one viewing the heat map waits for them); returns how many days were counted."""
+    today = today or timezone.localdate()
+    window = [today - timedelta(days=n) for n in range(1, TREND_DAYS + 1)]
+    stored = set(TrendPoint.objects.filter(day__in=window).values_list("day", flat=True))
+    missing = [day for day in window if day not in stored]
+    if missing:
+        trend_points_store(missing)
+    return len(missing)
+
+
+def trend_points_clear() -> None:
+    """Forget the stored points, after the history was rewritten (the demo backdates it)."""
+    TrendPoint.objects.all().delete()
 
 
 # Settings -------------------------------------------------------------------------------

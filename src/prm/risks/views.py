@@ -101,7 +101,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset, queryset = selectors.risk_list(user=user, params=request.GET, request=request)
     maps = selectors.heat_maps(queryset)
-    trend = selectors.trend(queryset)
+    trend = selectors.trend(queryset, whole_register=selectors.whole_register(user, filterset))
     overdue_count, overdue = selectors.overdue_actions(user=user, queryset=queryset)
     chart = {
         "labels": trend.labels,

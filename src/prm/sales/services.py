@@ -203,12 +203,24 @@ def _portal_url(deal: Deal) -> str:
     return reverse("sales:portal_detail", args=[deal.pk])
 
 
+def _admins() -> list[User]:
+    return list(User.objects.filter(role=Role.ADMIN, is_active=True)[:5])
+
+
 def _staff_recipients(deal: Deal) -> list[User]:
     partner = access.unrestricted(Partner).select_related("owner").get(pk=deal.partner_id)
     recipients = [u for u in (deal.owner, partner.owner) if u is not None]
-    if not recipients:
-        recipients = list(User.objects.filter(role=Role.ADMIN, is_active=True)[:5])
-    return recipients
+    return recipients or _admins()
+
+
+def _deal_owner(deal: Deal) -> list[User]:
+    """Who answers for a deal: its co-selling owner, else its partner's owner (else the
+    admins, so that what a partner writes is never read by nobody)."""
+    partner = access.unrestricted(Partner).select_related("owner").get(pk=deal.partner_id)
+    for user in (deal.owner, partner.owner):
+        if user is not None and user.is_active:
+            return [user]
+    return _admins()
 
 
 def _rules_outcome(deal: Deal, found: list) -> None:
@@ -343,6 +355,7 @@ def deal_update(
             status=409,
         )
     allowed = STAFF_DEAL_FIELDS if actor.is_staff_role else DEAL_FIELDS
+    money_before = (deal.amount, deal.currency)
     _apply(deal, data, allowed)
     found_customer = None
     if customer:
@@ -370,6 +383,9 @@ def deal_update(
     else:
         deal.has_conflict = bool(found)
     deal.save()
+    if (Decimal(str(deal.amount)), deal.currency) != money_before:
+        # A won deal's amount is revenue: a correction changes the partner's figures.
+        emit("deal.amount_changed", deal_id=deal.pk, partner_id=deal.partner_id)
     return deal
 
 
@@ -527,7 +543,7 @@ def deal_extend_protection(*, actor: User, deal: Deal, days: int) -> Deal:
 @transaction.atomic
 def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "") -> Deal:
     """Move an approved deal to another stage. Won and lost need a reason; won emits
-    ``deal.won`` (won deals are the revenue records)."""
+    ``deal.won`` (won deals are the revenue records), lost ``deal.lost``."""
     if not actor.is_staff_role:
         raise PermissionDenied
     deal = access.get_object(
@@ -567,6 +583,8 @@ def deal_move(*, actor: User, deal: Deal, stage: str, reason: str = "") -> Deal:
     _log(deal, actor, ActivityKind.STAGE, f"{target}{': ' + reason if reason else ''}")
     if target.is_won:
         emit("deal.won", deal_id=deal.pk, partner_id=deal.partner_id)
+    elif target.is_lost:
+        emit("deal.lost", deal_id=deal.pk, partner_id=deal.partner_id)
     return deal
 
 
@@ -600,7 +618,30 @@ def activity_add(
     activity.full_clean()
     activity.save()
     access.unrestricted(Deal).filter(pk=deal.pk).update(last_progress_at=activity.at)
+    if not actor.is_staff_role:
+        _notify_partner_activity(deal, activity)
     return activity
+
+
+def _notify_partner_activity(deal: Deal, activity: DealActivity) -> None:
+    """Tell the deal's owner in the app and by e-mail what the partner logged on it."""
+    title, text, writer = deal.title, activity.text, str(activity.user)
+    partner = deal.partner.name
+
+    def subject() -> str:
+        return gettext("%(partner)s logged an activity on “%(title)s”") % {
+            "partner": partner,
+            "title": title,
+        }
+
+    def body() -> str:
+        return gettext("%(kind)s by %(user)s:\n%(text)s") % {
+            "kind": activity.get_kind_display(),
+            "user": writer,
+            "text": text,
+        }
+
+    notify(_deal_owner(deal), title=subject, body=body, url=reverse("sales:detail", args=[deal.pk]))
 
 
 @transaction.atomic

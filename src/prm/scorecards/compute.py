@@ -189,7 +189,8 @@ def score_one(lines: list[_Line], bands, partner: int, tier, values, targets) ->
     rows, pairs = [], []
     for line in lines:
         kpi = line.kpi
-        inputs = tuple(_q4(values.get((partner, name))) for name in line.names)
+        # values_for gives every value to 4 places already.
+        inputs = tuple(values.get((partner, name)) for name in line.names)
         value = (
             line.formula.evaluate(dict(zip(line.names, inputs, strict=True)))
             if (line.formula is not None)
@@ -378,13 +379,14 @@ def _previous_standings(template, period: Period, partner_ids, existing) -> dict
 
 def _take_actions(actions, template: ScorecardTemplate, period: Period) -> None:
     """What a reached standing triggers. A risk is opened by the risk capability, which
-    subscribes to ``scorecard.standing_changed``; a tier review by the tier capability
+    subscribes to ``scorecard.standings_changed`` (one event for every partner whose
+    standing changed); a tier review by the tier capability
     (``scorecard.tier_review_proposed``)."""
     if not actions:
         return
     from prm.scorecards import notices
 
-    notify_ids, hold = [], []
+    notify_ids, hold, review = [], [], []
     for result, standing, before, todo in actions:
         emit(
             "scorecard.standing_changed",
@@ -398,11 +400,20 @@ def _take_actions(actions, template: ScorecardTemplate, period: Period) -> None:
         if StandingAction.HOLD in todo:
             hold.append(result)
         if StandingAction.TIER_REVIEW in todo:
-            emit(
-                "scorecard.tier_review_proposed",
-                partner_id=result.partner_id,
-                result_id=result.pk,
-            )
+            review.append(result.partner_id)
+    if review:
+        emit(
+            "scorecard.tier_review_proposed",
+            template_id=template.pk,
+            period=period.label,
+            partner_ids=sorted(review),
+        )
+    emit(
+        "scorecard.standings_changed",
+        template_id=template.pk,
+        period=period.label,
+        partner_ids=sorted({result.partner_id for result, *_rest in actions}),
+    )
     if hold:
         _hold(hold, template, period)
     if notify_ids:

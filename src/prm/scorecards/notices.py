@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from prm.accounts.models import User
 from prm.accounts.roles import Role
 from prm.core import access
-from prm.notifications.services import notify
+from prm.notifications.services import Message, notify, notify_all
 from prm.partners.models import Partner
 from prm.scorecards.models import Dispute, ScorecardResult, Standing
 
@@ -41,6 +41,7 @@ def standing_reached(results: list[ScorecardResult]) -> None:
     """Tell the partner's users and its owner the standing its scorecard reached."""
     ids = {r.partner_id for r in results}
     users, owners, names = _partner_users(ids), _owners(ids), _names(ids)
+    messages = []
     for result in results:
         recipients = users.get(result.partner_id, [])
         owner = owners.get(result.partner_id)
@@ -67,10 +68,11 @@ def standing_reached(results: list[ScorecardResult]) -> None:
 
         if recipients:
             url = reverse("scorecards:portal_detail", args=[result.pk])
-            notify(recipients, title=title, body=body, url=url)
+            messages.append(Message(recipients, title, body, url))
         if owner is not None:
             url = reverse("scorecards:result_detail", args=[result.pk])
-            notify([owner], title=title, body=body, url=url)
+            messages.append(Message([owner], title, body, url))
+    notify_all(messages)
 
 
 def _staff_for(dispute: Dispute) -> list[User]:

@@ -252,9 +252,11 @@ def proposal_override(
     return locked
 
 
-def on_tier_review_proposed(partner_id: int, **_payload) -> None:
-    """A scorecard standing asks for a tier review of one partner: propose one."""
-    tier_review(partner_ids=[partner_id], source=ProposalSource.SCORECARD)
+def on_tier_review_proposed(partner_ids: list[int], **_payload) -> None:
+    """Scorecard standings ask for a tier review of these partners: propose them, all in
+    one evaluation."""
+    if partner_ids:
+        tier_review(partner_ids=partner_ids, source=ProposalSource.SCORECARD)
 
 
 def _require_admin(actor: User | None) -> None:

@@ -128,3 +128,48 @@ def test_lost_triggers_are_recreated_and_the_index_rebuilt():
 def test_the_trigram_threshold_follows_the_name_threshold(ratio, low, high):
     assert low <= search.trigram_threshold(ratio) <= high
     assert search.trigram_threshold(50) == 0.1
+
+
+def test_max_edits_bounds_every_name_within_the_threshold():
+    """No name within the threshold is more insertions and deletions away than max_edits
+    says (rapidfuzz's ratio is an Indel distance), so a search for that many is complete."""
+    import random
+
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
+
+    rng = random.Random(4)
+    alphabet = "한빛소프트엔지니어링ab"
+    for _ in range(3000):
+        key = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 14)))
+        name = list(key)
+        for _edit in range(rng.randint(0, 3)):
+            position = rng.randint(0, len(name))
+            if rng.random() < 0.5 and name:
+                del name[min(position, len(name) - 1)]
+            else:
+                name.insert(position, rng.choice(alphabet))
+        name = "".join(name)
+        for threshold in (80, 88, 95):
+            if fuzz.ratio(key, name) >= threshold:
+                assert Indel.distance(key, name) <= search.max_edits(len(key), threshold)
+    assert [search.max_edits(n, 88) for n in (3, 7, 8, 12)] == [0, 1, 2, 3]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact short-key search")
+def test_a_short_name_made_of_a_common_word_is_found_by_its_one_edit_variants():
+    stems = ["가나", "다라", "마바", "사아", "자차", "카타", "파하", "거너", "더러", "머버"]
+    Account.objects.bulk_create(
+        [
+            Account(name=f"{a}{b}엔지니어링", name_key=f"{a}{b}엔지니어링")
+            for a in stems
+            for b in stems
+        ]
+    )
+    longer = Account(name="(주)미오엔지니어링즈")  # one character more
+    shorter = Account(name="미엔지니어링")  # one character less
+    for account in (longer, shorter):
+        account.save()
+    found = conflicts.matching_accounts(conflicts.Customer(name="미오엔지니어링 주식회사"))
+    assert set(found) == {longer.pk, shorter.pk}
+    assert search.max_edits(len("미오엔지니어링"), 88) == 1

@@ -3,9 +3,14 @@
 The conflict check scores candidates with rapidfuzz; this module finds them without reading
 the whole table, so the number of candidates scored stays capped whatever the table's size.
 
-- PostgreSQL: ``pg_trgm`` GIN indexes on ``sales_account.name_key`` and ``alias_keys``
-  (migration ``0003_account_trigram_search``); ``name_key % key`` ordered by similarity and
-  ``key <% alias_keys`` ordered by word similarity, each limited.
+- PostgreSQL: a short key — one that the threshold allows a single insertion or deletion
+  (a substitution is two) — is looked up exactly: the key and its deletions by equality, its
+  insertions by an indexed prefix and an indexed reversed suffix (``varchar_pattern_ops``
+  indexes on ``name_key`` and ``reverse(name_key)``), so a name made of a common word such
+  as ``…엔지니어링`` costs a few index probes. Longer keys: ``pg_trgm`` GIN indexes on
+  ``name_key`` and ``alias_keys``; ``name_key % key`` ordered by similarity. Aliases always
+  by ``key <% alias_keys`` ordered by word similarity. Each part is limited (migrations
+  ``0003_account_trigram_search`` and ``0005_account_key_pattern_indexes``).
 - SQLite: an FTS5 table with the ``trigram`` tokenizer (``sales_account_trgm``, external
   content on ``sales_account``, kept in step by triggers). The key's trigrams are read
   rarest first (their document counts come from an ``fts5vocab`` table): enough of them
@@ -61,10 +66,17 @@ _PG_SETUP = (
     "ON sales_account USING gin (name_key gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS sales_account_alias_keys_trgm "
     "ON sales_account USING gin (alias_keys gin_trgm_ops)",
+    # Prefix searches (LIKE 'abc%') whatever the database's collation.
+    "CREATE INDEX IF NOT EXISTS sales_account_name_key_pattern "
+    "ON sales_account (name_key varchar_pattern_ops)",
+    "CREATE INDEX IF NOT EXISTS sales_account_name_key_reverse "
+    "ON sales_account (reverse(name_key) text_pattern_ops)",
 )
 _PG_TEARDOWN = (
     "DROP INDEX IF EXISTS sales_account_name_key_trgm",
     "DROP INDEX IF EXISTS sales_account_alias_keys_trgm",
+    "DROP INDEX IF EXISTS sales_account_name_key_pattern",
+    "DROP INDEX IF EXISTS sales_account_name_key_reverse",
 )
 
 
@@ -142,6 +154,19 @@ def trigram_threshold(name_threshold: float) -> float:
     return round(max(0.1, bound - 0.1), 2)
 
 
+def max_edits(length: int, name_threshold: float) -> int:
+    """The most insertions and deletions (a substitution counts two) that can leave a name
+    within ``name_threshold`` of a key of ``length`` characters.
+
+    rapidfuzz's ratio is 1 - d / (n + m) for d insertions and deletions between names of n
+    and m characters; m is at most n + d, so d <= 2 t n / (1 - t) with t = 1 - ratio.
+    """
+    allowed = 1 - name_threshold / 100
+    if allowed >= 1:
+        return length
+    return int(2 * allowed * length / (1 - allowed) + 1e-9)
+
+
 def similar_account_ids(key: str, *, limit: int, name_threshold: float) -> tuple[list[int], str]:
     """Ids of at most ``limit`` accounts whose name key or an alias key resembles ``key``,
     most similar first, and the method used."""
@@ -149,28 +174,64 @@ def similar_account_ids(key: str, *, limit: int, name_threshold: float) -> tuple
     if not key:
         return [], how
     if how == "pg_trgm":
-        return _postgres(key, limit, trigram_threshold(name_threshold)), how
+        return _postgres(key, limit, name_threshold), how
     if how == "fts5" and len(key) >= 3:
         return _sqlite(key, limit, name_threshold), how
     return _prefix(key, limit), "prefix"
 
 
-def _postgres(key: str, limit: int, threshold: float) -> list[int]:
+_TRIGRAM_NAMES = (
+    "SELECT id FROM sales_account WHERE name_key %% %s ORDER BY similarity(name_key, %s) DESC, id"
+)
+
+
+def _postgres(key: str, limit: int, name_threshold: float) -> list[int]:
+    threshold = trigram_threshold(name_threshold)
+    if max_edits(len(key), name_threshold) <= 1:
+        names, params = _within_one_edit(key)
+    else:
+        names, params = _TRIGRAM_NAMES, [key, key]
     # One round trip: the thresholds the ``%`` and ``<%`` operators read are set for this
     # transaction only (the statements of one call form one implicit transaction).
+    sql = (  # fixed fragments only; every value is a parameter
+        "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "  # noqa: S608
+        "set_config('pg_trgm.word_similarity_threshold', %s, true); "
+        f"({names} LIMIT %s) "
+        "UNION "
+        "(SELECT id FROM sales_account WHERE alias_keys <> '' AND %s <%% alias_keys "
+        " ORDER BY word_similarity(%s, alias_keys) DESC, id LIMIT %s)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
-            "set_config('pg_trgm.word_similarity_threshold', %s, true); "
-            "(SELECT id FROM sales_account WHERE name_key %% %s "
-            " ORDER BY similarity(name_key, %s) DESC, id LIMIT %s) "
-            "UNION "
-            "(SELECT id FROM sales_account WHERE alias_keys <> '' AND %s <%% alias_keys "
-            " ORDER BY word_similarity(%s, alias_keys) DESC, id LIMIT %s)",
-            [str(threshold), str(max(threshold, 0.5)), key, key, limit, key, key, limit],
+            sql, [str(threshold), str(max(threshold, 0.5)), *params, limit, key, key, limit]
         )
         cursor.nextset()
         return [row[0] for row in cursor.fetchall()]
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _within_one_edit(key: str) -> tuple[str, list]:
+    """The accounts whose name key is ``key`` with at most one character deleted or
+    inserted: the deletions by equality; an insertion after ``key[:i]`` as a name one
+    character longer that starts with ``key[:i]`` and ends with ``key[i:]`` (the database
+    reads whichever of the two indexes is narrower)."""
+    deletions = sorted({key} | {key[:i] + key[i + 1 :] for i in range(len(key))})
+    parts, params = ["SELECT id FROM sales_account WHERE name_key = ANY(%s)"], [deletions]
+    for i in range(len(key) + 1):
+        head, tail = key[:i], key[i:]
+        conditions, values = ["char_length(name_key) = %s"], [len(key) + 1]
+        if head:
+            conditions.append("name_key LIKE %s")
+            values.append(_like(head) + "%")
+        if tail:
+            conditions.append("reverse(name_key) LIKE %s")
+            values.append(_like(tail[::-1]) + "%")
+        parts.append("SELECT id FROM sales_account WHERE " + " AND ".join(conditions))  # noqa: S608
+        params += values
+    return " UNION ".join(parts), params
 
 
 # Rows (trigram postings) the SQLite search reads beyond the trigrams it must read.

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from prm.core import access
 from prm.metrics import datasets, selectors, services
@@ -169,7 +170,7 @@ def test_northwind_on_time_lead_time_and_spend_equal_sql(sql, northwind):
     order_months = _months(sql, "SELECT substr(ordered, 1, 7) FROM nw")
     _derive([*sorted(set(months) | set(ship_months) | set(order_months)), "1997-Q2", "1997"])
 
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     checked = 0
     for label in months:
         expected = {

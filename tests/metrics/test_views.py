@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from prm.core import access
 from prm.metrics.models import Metric, Observation
@@ -115,7 +116,7 @@ def test_observation_list_filters_and_export(analyst, partner_a, partner_b):
 
 
 def test_partner_page_shows_rolled_up_values(analyst, partner_a):
-    today = datetime.date.today()
+    today = timezone.localdate()
     month = today.replace(day=1)
     observe(partner_a, "on_time_lines", month.strftime("%Y-%m"), 3)
     observe(partner_a, "total_lines", month.strftime("%Y-%m"), 4)

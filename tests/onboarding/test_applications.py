@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from prm.accounts.models import User
 from prm.core import access
@@ -118,7 +119,8 @@ def test_apply_review_approve_set_password_complete_steps_active(
         "Read the partner handbook",
         "Kick-off meeting",
     ]
-    assert (steps[0].due_on - journey.started_at.date()).days == 7
+    # Due dates are days in the company's time zone (Seoul), whatever the UTC date.
+    assert (steps[0].due_on - timezone.localdate(journey.started_at)).days == 7
     assert events[0] == (
         "application.approved",
         {"application_id": application.pk, "partner_id": partner.pk},

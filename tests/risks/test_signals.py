@@ -205,7 +205,7 @@ def test_falling_standings():
 
 def test_sweep_command_reports(active_a, capsys):
     requirement("reseller", expires=True)
-    call_command("risk_sweep", "--date", date.today().isoformat())
+    call_command("risk_sweep", "--date", timezone.localdate().isoformat())
     out = capsys.readouterr().out
     assert "1 risks raised" in out
 

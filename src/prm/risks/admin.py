@@ -14,6 +14,7 @@ from prm.risks.models import (
     RiskSignal,
     ScaleLevel,
     SignalRule,
+    TrendPoint,
 )
 
 
@@ -77,6 +78,7 @@ class RiskSignalAdmin(ReadOnlyModelAdmin):
     list_filter = ("rule", "status")
 
 
-# Assessments, actions (edited with their risk) and the derived partner levels, to look up.
-for _model in (Assessment, MitigationAction, PartnerRiskLevel):
+# Assessments, actions (edited with their risk), the derived partner levels and the
+# stored trend days, to look up.
+for _model in (Assessment, MitigationAction, PartnerRiskLevel, TrendPoint):
     admin.site.register(_model, ReadOnlyModelAdmin)

@@ -8,6 +8,7 @@ first load of history); ``--enqueue`` hands the work to the task worker (``prm w
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from prm.metrics import derivations, services
 from prm.metrics.periods import Period, PeriodKind
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         if options["start"]:
             try:
                 start = date.fromisoformat(options["start"])
-                end = date.fromisoformat(options["end"]) if options["end"] else date.today()
+                end = date.fromisoformat(options["end"]) if options["end"] else timezone.localdate()
             except ValueError as exc:
                 raise CommandError("--from/--to: use YYYY-MM-DD.") from exc
             kinds = options["kind"] or [PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR]

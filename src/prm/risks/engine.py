@@ -148,16 +148,8 @@ def _open_signal(rule: Rule, finding: Finding) -> tuple[RiskSignal, bool]:
     if signal is None:
         try:
             with transaction.atomic():
-                signal = RiskSignal.objects.create(
-                    rule=rule.code,
-                    subject=finding.subject,
-                    partner_id=finding.partner_id,
-                    detail=finding.detail,
-                    evidence_url=finding.evidence_url,
-                    data=finding.data,
-                    first_seen_at=now,
-                    last_seen_at=now,
-                )
+                signal = _new_signal(rule, finding, now)
+                signal.save()
             return signal, True
         except IntegrityError:
             # Another run opened it at the same moment: refresh that one.
@@ -175,6 +167,19 @@ def _open_signal(rule: Rule, finding: Finding) -> tuple[RiskSignal, bool]:
     return signal, False
 
 
+def _new_signal(rule: Rule, finding: Finding, now) -> RiskSignal:
+    return RiskSignal(
+        rule=rule.code,
+        subject=finding.subject,
+        partner_id=finding.partner_id,
+        detail=finding.detail,
+        evidence_url=finding.evidence_url,
+        data=finding.data,
+        first_seen_at=now,
+        last_seen_at=now,
+    )
+
+
 def open_causes(rule: Rule, findings: list[Finding]) -> list[str]:
     """Open the signals of causes that had none and raise their risks, in bulk: one
     transaction, the signals, risks and inherent assessments each written in one statement
@@ -190,19 +195,7 @@ def open_causes(rule: Rule, findings: list[Finding]) -> list[str]:
 
 def _open_causes(rule: Rule, findings: list[Finding]) -> list[str]:
     now = timezone.now()
-    signals = [
-        RiskSignal(
-            rule=rule.code,
-            subject=finding.subject,
-            partner_id=finding.partner_id,
-            detail=finding.detail,
-            evidence_url=finding.evidence_url,
-            data=finding.data,
-            first_seen_at=now,
-            last_seen_at=now,
-        )
-        for finding in findings
-    ]
+    signals = [_new_signal(rule, finding, now) for finding in findings]
     access.unrestricted(RiskSignal).bulk_create(signals)
     raised_before = set(
         access.unrestricted(Risk)

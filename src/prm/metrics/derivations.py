@@ -87,13 +87,6 @@ def _for_partners(queryset, field: str, partner_ids: Collection[int] | None):
     return queryset.filter(**{f"{field}__in": list(partner_ids)})
 
 
-def _only(values: dict[int, Decimal], partner_ids: Collection[int] | None) -> dict[int, Decimal]:
-    if partner_ids is None:
-        return values
-    wanted = set(partner_ids)
-    return {partner: value for partner, value in values.items() if partner in wanted}
-
-
 # -- supplier deliveries ---------------------------------------------------------------
 
 
@@ -260,9 +253,9 @@ def revenue(period: Period, partner_ids: Collection[int] | None = None) -> Value
     """Revenue in KRW: won deal amounts plus the sales resellers reported, by date."""
     from prm.metrics.selectors import reseller_sales_by_partner, won_amount_by_partner
 
-    # The selectors sum over every partner (one grouped query each); keep the ones asked.
-    sales = _only(reseller_sales_by_partner(start=period.start, end=period.end), partner_ids)
-    won = _only(won_amount_by_partner(start=period.start, end=period.end), partner_ids)
+    span = {"start": period.start, "end": period.end, "partner_ids": partner_ids}
+    sales = reseller_sales_by_partner(**span)
+    won = won_amount_by_partner(**span)
     total: dict[int, Decimal] = dict(sales)
     for partner, amount in won.items():
         total[partner] = total.get(partner, ZERO) + amount

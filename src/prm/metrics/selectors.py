@@ -165,28 +165,30 @@ def spend_by_partner(*, start: datetime.date, end: datetime.date) -> dict[int, D
     return {row["supplier_id"]: Decimal(row["total"]) for row in rows if row["total"] is not None}
 
 
-def reseller_sales_by_partner(*, start: datetime.date, end: datetime.date) -> dict[int, Decimal]:
-    rows = (
-        access.unrestricted(ResellerSale)
-        .filter(date__gte=start, date__lte=end)
-        .values("reseller_id")
-        .annotate(total=Sum("amount_krw"))
-        .order_by()
-    )
+def reseller_sales_by_partner(
+    *, start: datetime.date, end: datetime.date, partner_ids: Iterable[int] | None = None
+) -> dict[int, Decimal]:
+    rows = access.unrestricted(ResellerSale).filter(date__gte=start, date__lte=end)
+    if partner_ids is not None:
+        rows = rows.filter(reseller_id__in=list(partner_ids))
+    rows = rows.values("reseller_id").annotate(total=Sum("amount_krw")).order_by()
     return {row["reseller_id"]: Decimal(row["total"]) for row in rows if row["total"] is not None}
 
 
-def won_amount_by_partner(*, start: datetime.date, end: datetime.date) -> dict[int, Decimal]:
-    """Amounts (KRW) of the deals won from ``start`` to ``end``."""
+def won_amount_by_partner(
+    *, start: datetime.date, end: datetime.date, partner_ids: Iterable[int] | None = None
+) -> dict[int, Decimal]:
+    """Amounts (KRW) of the deals won from ``start`` to ``end`` (of ``partner_ids`` only,
+    when given)."""
     from prm.sales.models import Deal
 
     totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    won = (
-        access.unrestricted(Deal)
-        .filter(stage__is_won=True, won_at__date__gte=start, won_at__date__lte=end)
-        .values_list("partner_id", "amount", "currency")
-        .order_by()
+    won = access.unrestricted(Deal).filter(
+        stage__is_won=True, won_at__date__gte=start, won_at__date__lte=end
     )
+    if partner_ids is not None:
+        won = won.filter(partner_id__in=list(partner_ids))
+    won = won.values_list("partner_id", "amount", "currency").order_by()
     for partner, amount, currency in won:
         totals[partner] += to_krw(amount, currency)
     return dict(totals)

@@ -27,6 +27,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.views import perform
 from prm.portal import selectors as portal_selectors
 from prm.portal.views import portal_view
 
@@ -94,25 +95,24 @@ def statement_generate(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("period", [])))
         return redirect("commissions:statement_list")
     period = form.cleaned_data["period"]
-    try:
-        result = services.statements_generate(actor=request.user, period=period)
-    except BusinessError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("commissions:statement_list")
-    messages.success(
+    return perform(
         request,
-        _(
-            "Statements for %(period)s: %(created)s created, %(updated)s updated, "
-            "%(frozen)s already approved and left unchanged."
-        )
-        % {
-            "period": period.label,
-            "created": len(result.created),
-            "updated": len(result.updated),
-            "frozen": len(result.frozen),
-        },
+        lambda: services.statements_generate(actor=request.user, period=period),
+        success=lambda result: (
+            _(
+                "Statements for %(period)s: %(created)s created, %(updated)s updated, "
+                "%(frozen)s already approved and left unchanged."
+            )
+            % {
+                "period": period.label,
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "frozen": len(result.frozen),
+            }
+        ),
+        then=f"{reverse('commissions:statement_list')}?period={period.label}",
+        failed="commissions:statement_list",
     )
-    return redirect(f"{reverse('commissions:statement_list')}?period={period.label}")
 
 
 @require_GET
@@ -133,13 +133,12 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _decide(request: HttpRequest, pk: int, decide, done: str) -> HttpResponse:
     statement = access.get_object(request.user, CommissionStatement, Action.CHANGE, pk=pk)
-    try:
-        decide(actor=request.user, statement=statement)
-    except BusinessError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, done)
-    return redirect("commissions:statement_detail", pk=statement.pk)
+    return perform(
+        request,
+        lambda: decide(actor=request.user, statement=statement),
+        success=done,
+        then=reverse("commissions:statement_detail", args=[statement.pk]),
+    )
 
 
 @require_POST
@@ -249,13 +248,13 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rule = access.get_object(request.user, CommissionRule, Action.DELETE, pk=pk)
     if request.method == "POST":
-        try:
-            services.rule_delete(actor=request.user, rule=rule)
-        except BusinessError as exc:
-            messages.error(request, str(exc.message))
-            return redirect("commissions:rule_edit", pk=rule.pk)
-        messages.success(request, _("Rule “%(name)s” deleted.") % {"name": rule.name})
-        return redirect("commissions:rule_list")
+        return perform(
+            request,
+            lambda: services.rule_delete(actor=request.user, rule=rule),
+            success=_("Rule “%(name)s” deleted.") % {"name": rule.name},
+            then="commissions:rule_list",
+            failed=reverse("commissions:rule_edit", args=[rule.pk]),
+        )
     return render(request, "commissions/rule_confirm_delete.html", {"rule": rule})
 
 

@@ -43,6 +43,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.views import perform
 from prm.partners.forms import add_service_error
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
@@ -192,13 +193,13 @@ def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
 @staff_required
 def contract_delete(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = access.get_object(request.user, Contract, Action.DELETE, pk=contract_id)
-    try:
-        services.contract_delete(actor=request.user, contract=contract)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        return redirect(contract)
-    messages.success(request, _("Contract %(title)s deleted.") % {"title": contract.title})
-    return redirect("contracts:list")
+    return perform(
+        request,
+        lambda: services.contract_delete(actor=request.user, contract=contract),
+        success=_("Contract %(title)s deleted.") % {"title": contract.title},
+        then="contracts:list",
+        failed=contract,
+    )
 
 
 # Detail and actions --------------------------------------------------------------------
@@ -313,13 +314,12 @@ def round_add(request: HttpRequest, contract_id: int) -> HttpResponse:
 @staff_required
 def round_accept(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = access.get_object(request.user, NegotiationRound, Action.CHANGE, pk=round_id)
-    try:
-        services.round_accept(actor=request.user, round=round_)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The version of %(round)s is accepted.") % {"round": round_})
-    return redirect("contracts:detail", contract_id=round_.contract_id)
+    return perform(
+        request,
+        lambda: services.round_accept(actor=request.user, round=round_),
+        success=_("The version of %(round)s is accepted.") % {"round": round_},
+        then=reverse("contracts:detail", args=[round_.contract_id]),
+    )
 
 
 @require_POST
@@ -327,16 +327,18 @@ def round_accept(request: HttpRequest, round_id: int) -> HttpResponse:
 def comment_add(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = access.get_object(request.user, NegotiationRound, Action.VIEW, pk=round_id)
     form = CommentForm(request.POST)
+    detail = reverse("contracts:detail", args=[round_.contract_id])
     if not form.is_valid():
         messages.error(request, _("Write a comment of at most 5000 characters."))
-    else:
-        try:
-            services.comment_add(actor=request.user, round=round_, body=form.cleaned_data["body"])
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Comment added."))
-    return redirect("contracts:detail", contract_id=round_.contract_id)
+        return redirect(detail)
+    return perform(
+        request,
+        lambda: services.comment_add(
+            actor=request.user, round=round_, body=form.cleaned_data["body"]
+        ),
+        success=_("Comment added."),
+        then=detail,
+    )
 
 
 @require_GET

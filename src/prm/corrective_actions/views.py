@@ -22,6 +22,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
+from prm.core.views import perform
 from prm.corrective_actions import selectors, services
 from prm.corrective_actions.forms import AnswerForm, DecisionForm, EvidenceForm, RequestForm
 from prm.corrective_actions.models import (
@@ -168,13 +169,13 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
 @staff_required
 def request_delete(request: HttpRequest, request_id: int) -> HttpResponse:
     car = access.get_object(request.user, CorrectiveActionRequest, Action.DELETE, pk=request_id)
-    try:
-        services.request_delete(actor=request.user, request=car)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        return redirect(car)
-    messages.success(request, _("Draft %(reference)s deleted.") % {"reference": car.reference})
-    return redirect("corrective_actions:list")
+    return perform(
+        request,
+        lambda: services.request_delete(actor=request.user, request=car),
+        success=_("Draft %(reference)s deleted.") % {"reference": car.reference},
+        then="corrective_actions:list",
+        failed=car,
+    )
 
 
 # Detail and the steps ------------------------------------------------------------------
@@ -222,17 +223,15 @@ def _changeable(request: HttpRequest, request_id: int) -> CorrectiveActionReques
 @staff_required
 def request_send(request: HttpRequest, request_id: int) -> HttpResponse:
     car = _changeable(request, request_id)
-    try:
-        services.request_send(actor=request.user, request=car)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return perform(
+        request,
+        lambda: services.request_send(actor=request.user, request=car),
+        success=lambda _sent: (
             _("%(reference)s sent to %(partner)s.")
-            % {"reference": car.reference, "partner": car.partner.name},
-        )
-    return redirect(car)
+            % {"reference": car.reference, "partner": car.partner.name}
+        ),
+        then=car,
+    )
 
 
 def _decision(request: HttpRequest, request_id: int, service, done: str) -> HttpResponse:

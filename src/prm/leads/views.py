@@ -24,6 +24,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
+from prm.core.views import perform
 from prm.leads import selectors, services
 from prm.leads.forms import DeclineForm, LeadForm
 from prm.leads.models import Lead, LeadStatus
@@ -260,15 +261,12 @@ def portal_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 @partner_side
 def portal_accept(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = _portal_lead(request, lead_id)
-    try:
-        services.lead_accept(actor=request.user, lead=lead)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("You accepted the lead %(name)s.") % {"name": lead.company_name}
-        )
-    return redirect("leads:portal_detail", lead_id=lead.pk)
+    return perform(
+        request,
+        lambda: services.lead_accept(actor=request.user, lead=lead),
+        success=_("You accepted the lead %(name)s.") % {"name": lead.company_name},
+        then=reverse("leads:portal_detail", args=[lead.pk]),
+    )
 
 
 @require_POST

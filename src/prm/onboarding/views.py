@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
+from prm.core.views import perform
 from prm.onboarding import selectors, services
 from prm.onboarding.forms import (
     AnswerForm,
@@ -364,31 +366,31 @@ def step_complete(request: HttpRequest, pk: int) -> HttpResponse:
     step = _staff_step(request, pk)
     form = StepCompleteForm(request.POST, request.FILES)
     form.is_valid()
-    try:
-        services.step_complete(
+    return perform(
+        request,
+        lambda: services.step_complete(
             actor=request.user,
             step=step,
             upload=form.cleaned_data.get("file"),
             note=form.cleaned_data.get("note", ""),
-        )
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The step is done."))
-    return redirect("onboarding:journey", pk=step.journey_id)
+        ),
+        success=_("The step is done."),
+        then=reverse("onboarding:journey", args=[step.journey_id]),
+    )
 
 
 @require_POST
 @staff_required
 def step_skip(request: HttpRequest, pk: int) -> HttpResponse:
     step = _staff_step(request, pk)
-    try:
-        services.step_skip(actor=request.user, step=step, note=request.POST.get("note", ""))
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The step was skipped."))
-    return redirect("onboarding:journey", pk=step.journey_id)
+    return perform(
+        request,
+        lambda: services.step_skip(
+            actor=request.user, step=step, note=request.POST.get("note", "")
+        ),
+        success=_("The step was skipped."),
+        then=reverse("onboarding:journey", args=[step.journey_id]),
+    )
 
 
 # The partner's checklist (portal) -------------------------------------------------------

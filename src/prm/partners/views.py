@@ -35,6 +35,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
+from prm.core.views import perform
 from prm.partners import lifecycle, selectors, services
 from prm.partners.filters import PartnerFilter
 from prm.partners.forms import (
@@ -257,19 +258,17 @@ def partner_stage(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose one of the offered stages."))
         return redirect(partner)
-    try:
-        partner = services.partner_change_stage(
+    return perform(
+        request,
+        lambda: services.partner_change_stage(
             actor=request.user, partner=partner, stage=form.cleaned_data["stage"]
-        )
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda moved: (
             _("%(name)s moved to %(stage)s.")
-            % {"name": partner.name, "stage": partner.get_stage_display()},
-        )
-    return redirect(partner)
+            % {"name": moved.name, "stage": moved.get_stage_display()}
+        ),
+        then=partner,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -277,13 +276,13 @@ def partner_stage(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_delete(request: HttpRequest, pk: int) -> HttpResponse:
     partner = access.get_object(request.user, Partner, Action.DELETE, pk=pk)
     if request.method == "POST":
-        try:
-            services.partner_delete(actor=request.user, partner=partner)
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-            return redirect(partner)
-        messages.success(request, _("Partner %(name)s deleted.") % {"name": partner.name})
-        return redirect("partners:list")
+        return perform(
+            request,
+            lambda: services.partner_delete(actor=request.user, partner=partner),
+            success=_("Partner %(name)s deleted.") % {"name": partner.name},
+            then="partners:list",
+            failed=partner,
+        )
     return render(
         request,
         "partners/confirm_delete.html",

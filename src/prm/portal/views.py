@@ -27,6 +27,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
+from prm.core.views import perform
 from prm.partners import selectors as partner_selectors
 from prm.partners import services as partner_services
 from prm.partners.documents import ALLOWED_TYPES
@@ -247,57 +248,51 @@ def _company_user(request: HttpRequest, pk: int, action: Action) -> User:
 @require_POST
 def user_resend(request, pk: int):
     person = _company_user(request, pk, Action.CHANGE)
-    try:
-        invitations.invitation_resend(actor=request.user, user=person, site_url=_site_url(request))
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The invitation has been sent again to %(email)s.") % {"email": person.email}
-        )
-    return redirect("portal:users")
+    return perform(
+        request,
+        lambda: invitations.invitation_resend(
+            actor=request.user, user=person, site_url=_site_url(request)
+        ),
+        success=_("The invitation has been sent again to %(email)s.") % {"email": person.email},
+        then="portal:users",
+    )
 
 
 @portal_view
 @require_POST
 def user_deactivate(request, pk: int):
     person = _company_user(request, pk, Action.CHANGE)
-    try:
-        account_services.user_deactivate(actor=request.user, user=person)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(email)s has been deactivated and can no longer log in.") % {"email": person.email},
-        )
-    return redirect("portal:users")
+    return perform(
+        request,
+        lambda: account_services.user_deactivate(actor=request.user, user=person),
+        success=_("%(email)s has been deactivated and can no longer log in.")
+        % {"email": person.email},
+        then="portal:users",
+    )
 
 
 @portal_view
 @require_POST
 def user_reactivate(request, pk: int):
     person = _company_user(request, pk, Action.CHANGE)
-    try:
-        account_services.user_reactivate(actor=request.user, user=person)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(email)s can log in again.") % {"email": person.email})
-    return redirect("portal:users")
+    return perform(
+        request,
+        lambda: account_services.user_reactivate(actor=request.user, user=person),
+        success=_("%(email)s can log in again.") % {"email": person.email},
+        then="portal:users",
+    )
 
 
 @portal_view
 def user_remove(request, pk: int):
     person = _company_user(request, pk, Action.DELETE)
     if request.method == "POST":
-        try:
-            account_services.user_remove(actor=request.user, user=person)
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("%(email)s has been removed.") % {"email": person.email})
-        return redirect("portal:users")
+        return perform(
+            request,
+            lambda: account_services.user_remove(actor=request.user, user=person),
+            success=_("%(email)s has been removed.") % {"email": person.email},
+            then="portal:users",
+        )
     if person.pk == request.user.pk:
         messages.error(request, _("You cannot do this to your own account."))
         return redirect("portal:users")

@@ -23,6 +23,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.views import perform
 from prm.partners.forms import add_service_error
 from prm.portal.views import portal_view
 from prm.reviews import documents, selectors, services
@@ -210,31 +211,29 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
 @staff_required
 def review_status(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access.get_object(request.user, Review, Action.CHANGE, pk=review_id)
-    try:
-        services.review_set_status(
+    return perform(
+        request,
+        lambda: services.review_set_status(
             actor=request.user, review=review, status=request.POST.get("status", "")
-        )
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        review.refresh_from_db()
-        messages.success(
-            request, _("The review is %(status)s.") % {"status": review.get_status_display()}
-        )
-    return redirect(review)
+        ),
+        success=lambda saved: (
+            _("The review is %(status)s.") % {"status": saved.get_status_display()}
+        ),
+        then=review,
+    )
 
 
 @require_POST
 @staff_required
 def review_delete(request: HttpRequest, review_id: int) -> HttpResponse:
     review = access.get_object(request.user, Review, Action.DELETE, pk=review_id)
-    try:
-        services.review_delete(actor=request.user, review=review)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        return redirect(review)
-    messages.success(request, _("Review deleted."))
-    return redirect("reviews:list")
+    return perform(
+        request,
+        lambda: services.review_delete(actor=request.user, review=review),
+        success=_("Review deleted."),
+        then="reviews:list",
+        failed=review,
+    )
 
 
 def _report(request: HttpRequest, review: Review, extension: str) -> HttpResponse:
@@ -555,31 +554,27 @@ def plan_detail(request: HttpRequest, business_plan_id: int) -> HttpResponse:
 @staff_required
 def plan_status(request: HttpRequest, business_plan_id: int) -> HttpResponse:
     plan = access.get_object(request.user, BusinessPlan, Action.CHANGE, pk=business_plan_id)
-    try:
-        services.plan_set_status(
+    return perform(
+        request,
+        lambda: services.plan_set_status(
             actor=request.user, plan=plan, status=request.POST.get("status", "")
-        )
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        plan.refresh_from_db()
-        messages.success(
-            request, _("The plan is %(status)s.") % {"status": plan.get_status_display()}
-        )
-    return redirect(plan)
+        ),
+        success=lambda saved: _("The plan is %(status)s.") % {"status": saved.get_status_display()},
+        then=plan,
+    )
 
 
 @require_POST
 @staff_required
 def plan_delete(request: HttpRequest, business_plan_id: int) -> HttpResponse:
     plan = access.get_object(request.user, BusinessPlan, Action.DELETE, pk=business_plan_id)
-    try:
-        services.plan_delete(actor=request.user, plan=plan)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-        return redirect(plan)
-    messages.success(request, _("Business plan deleted."))
-    return redirect("reviews:plans")
+    return perform(
+        request,
+        lambda: services.plan_delete(actor=request.user, plan=plan),
+        success=_("Business plan deleted."),
+        then="reviews:plans",
+        failed=plan,
+    )
 
 
 def _goal_add(request: HttpRequest, plan: BusinessPlan, render_page):
@@ -609,13 +604,12 @@ def goal_add(request: HttpRequest, business_plan_id: int) -> HttpResponse:
 @staff_required
 def goal_delete(request: HttpRequest, goal_id: int) -> HttpResponse:
     goal = access.get_object(request.user, Goal, Action.DELETE, pk=goal_id)
-    try:
-        services.goal_delete(actor=request.user, goal=goal)
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Goal deleted."))
-    return redirect("reviews:plan_detail", business_plan_id=goal.plan_id)
+    return perform(
+        request,
+        lambda: services.goal_delete(actor=request.user, goal=goal),
+        success=_("Goal deleted."),
+        then=reverse("reviews:plan_detail", args=[goal.plan_id]),
+    )
 
 
 def _plan_comment(request: HttpRequest, plan: BusinessPlan, render_page):

@@ -21,6 +21,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
+from prm.core.views import perform
 from prm.partners.forms import add_service_error
 from prm.partners.models import Partner
 from prm.partners.selectors import filled
@@ -239,22 +240,20 @@ def deal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose approve, reject or request more information."))
         return redirect("sales:detail", pk=deal.pk)
-    try:
-        deal = services.deal_decide(
+    return perform(
+        request,
+        lambda: services.deal_decide(
             actor=request.user,
             deal=deal,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
-        )
-    except BusinessError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda decided: (
             _("%(title)s: %(status)s.")
-            % {"title": deal.title, "status": deal.get_status_display()},
-        )
-    return redirect("sales:detail", pk=deal.pk)
+            % {"title": decided.title, "status": decided.get_status_display()}
+        ),
+        then=reverse("sales:detail", args=[deal.pk]),
+    )
 
 
 @require_POST
@@ -262,21 +261,20 @@ def deal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def deal_extend(request: HttpRequest, pk: int) -> HttpResponse:
     deal = access.get_object(request.user, Deal, Action.CHANGE, pk=pk)
     form = ExtendForm(request.POST)
+    detail = reverse("sales:detail", args=[deal.pk])
     if not form.is_valid():
         messages.error(request, _("Extend by 1 to 365 days."))
-    else:
-        try:
-            deal = services.deal_extend_protection(
-                actor=request.user, deal=deal, days=form.cleaned_data["days"]
-            )
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Protected until %(date)s.") % {"date": deal.protection_until.isoformat()},
-            )
-    return redirect("sales:detail", pk=deal.pk)
+        return redirect(detail)
+    return perform(
+        request,
+        lambda: services.deal_extend_protection(
+            actor=request.user, deal=deal, days=form.cleaned_data["days"]
+        ),
+        success=lambda extended: (
+            _("Protected until %(date)s.") % {"date": extended.protection_until.isoformat()}
+        ),
+        then=detail,
+    )
 
 
 @require_POST
@@ -284,16 +282,7 @@ def deal_extend(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     deal = access.get_object(request.user, Deal, Action.CHANGE, pk=pk)
     form = StaffActivityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write the note and choose its kind."))
-    else:
-        try:
-            services.activity_add(actor=request.user, deal=deal, **form.cleaned_data)
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Activity added."))
-    return redirect("sales:detail", pk=deal.pk)
+    return _activity_add(request, deal, form, then=reverse("sales:detail", args=[deal.pk]))
 
 
 @require_POST
@@ -427,16 +416,19 @@ def portal_activity_add(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner's user logs a note, call, meeting or e-mail on its own deal."""
     deal = selectors.deal_get(user=request.user, pk=pk)
     form = ActivityForm(request.POST)
+    return _activity_add(request, deal, form, then=reverse("sales:portal_detail", args=[deal.pk]))
+
+
+def _activity_add(request: HttpRequest, deal: Deal, form, *, then: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the note and choose its kind."))
-    else:
-        try:
-            services.activity_add(actor=request.user, deal=deal, **form.cleaned_data)
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Activity added."))
-    return redirect("sales:portal_detail", pk=deal.pk)
+        return redirect(then)
+    return perform(
+        request,
+        lambda: services.activity_add(actor=request.user, deal=deal, **form.cleaned_data),
+        success=_("Activity added."),
+        then=then,
+    )
 
 
 @portal_view

@@ -22,6 +22,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.views import perform
 from prm.partners.forms import add_service_error
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
@@ -243,19 +244,19 @@ def partner_hold(request: HttpRequest, partner_id: int) -> HttpResponse:
     back = request.POST.get("next") or partner.get_absolute_url()
     if not back.startswith("/") or back.startswith("//"):
         back = partner.get_absolute_url()
-    if form.is_valid():
-        try:
-            services.partner_hold_set(
-                actor=request.user,
-                partner=partner,
-                on_hold=form.cleaned_data["on_hold"],
-                reason=form.cleaned_data["reason"],
-            )
-        except BusinessError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Hold saved."))
-    return redirect(back)
+    if not form.is_valid():
+        return redirect(back)
+    return perform(
+        request,
+        lambda: services.partner_hold_set(
+            actor=request.user,
+            partner=partner,
+            on_hold=form.cleaned_data["on_hold"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=_("Hold saved."),
+        then=back,
+    )
 
 
 # KPIs and targets -----------------------------------------------------------------------

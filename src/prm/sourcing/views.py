@@ -21,6 +21,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.views import perform
 from prm.sourcing import selectors, services
 from prm.sourcing.forms import (
     AhpForm,
@@ -53,9 +54,9 @@ def _may(user, model, action: Action) -> bool:
     return role is not None and access.policy_of(model).filter(user, role, action) is not None
 
 
-def _error(request: HttpRequest, exc: BusinessError, *, refuse: bool = True) -> None:
-    """The error as a message; a refusal (403) as a 403 page unless ``refuse`` is off."""
-    if exc.status == 403 and refuse:
+def _error(request: HttpRequest, exc: BusinessError) -> None:
+    """The error as a message; a refusal (403) as a 403 page."""
+    if exc.status == 403:
         raise PermissionDenied(str(exc.message))
     messages.error(request, exc.message)
 
@@ -140,13 +141,14 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
     project = access.get_object(request.user, SourcingProject, Action.DELETE, pk=pk)
-    try:
-        services.project_delete(actor=request.user, project=project)
-    except BusinessError as exc:
-        _error(request, exc)
-        return redirect(project)
-    messages.success(request, _("Sourcing project deleted."))
-    return redirect("sourcing:project_list")
+    return perform(
+        request,
+        lambda: services.project_delete(actor=request.user, project=project),
+        success=_("Sourcing project deleted."),
+        then="sourcing:project_list",
+        failed=project,
+        refuse=True,
+    )
 
 
 @require_GET
@@ -192,20 +194,19 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Choose a prospect or candidate partner that is not on the list yet.")
         )
         return redirect(project)
-    try:
-        candidate = services.candidate_add(
+    return perform(
+        request,
+        lambda: services.candidate_add(
             actor=user,
             project=project,
             partner=form.cleaned_data["partner"],
             notes=form.cleaned_data["notes"],
-        )
-    except BusinessError as exc:
-        _error(request, exc, refuse=False)
-    else:
-        messages.success(
-            request, _("%(name)s is on the long-list.") % {"name": candidate.partner.name}
-        )
-    return redirect(project)
+        ),
+        success=lambda candidate: (
+            _("%(name)s is on the long-list.") % {"name": candidate.partner.name}
+        ),
+        then=project,
+    )
 
 
 @require_POST
@@ -216,13 +217,15 @@ def project_source_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(project)
-    try:
-        services.project_source_add(actor=request.user, project=project, data=form.cleaned_data)
-    except BusinessError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Source added."))
-    return redirect(project)
+    return perform(
+        request,
+        lambda: services.project_source_add(
+            actor=request.user, project=project, data=form.cleaned_data
+        ),
+        success=_("Source added."),
+        then=project,
+        refuse=True,
+    )
 
 
 @require_POST
@@ -272,30 +275,31 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_notes(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access.get_object(request.user, ProjectCandidate, Action.CHANGE, pk=pk)
     form = NotesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.candidate_update(
-                actor=request.user, candidate=candidate, notes=form.cleaned_data["notes"]
-            )
-        except BusinessError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Notes saved."))
-    return redirect(candidate)
+    if not form.is_valid():
+        return redirect(candidate)
+    return perform(
+        request,
+        lambda: services.candidate_update(
+            actor=request.user, candidate=candidate, notes=form.cleaned_data["notes"]
+        ),
+        success=_("Notes saved."),
+        then=candidate,
+        refuse=True,
+    )
 
 
 @require_POST
 @staff_required
 def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access.get_object(request.user, ProjectCandidate, Action.DELETE, pk=pk)
-    project = candidate.project
-    try:
-        services.candidate_remove(actor=request.user, candidate=candidate)
-    except BusinessError as exc:
-        _error(request, exc)
-        return redirect(candidate)
-    messages.success(request, _("Removed from the long-list."))
-    return redirect(project)
+    return perform(
+        request,
+        lambda: services.candidate_remove(actor=request.user, candidate=candidate),
+        success=_("Removed from the long-list."),
+        then=candidate.project,
+        failed=candidate,
+        refuse=True,
+    )
 
 
 @require_POST
@@ -307,13 +311,15 @@ def source_add(request: HttpRequest, pk: int) -> HttpResponse:
         errors = [str(e) for field in form.errors.values() for e in field]
         messages.error(request, " ".join(errors))
         return redirect(candidate)
-    try:
-        services.source_add(actor=request.user, candidate=candidate, data=form.cleaned_data)
-    except BusinessError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Source added."))
-    return redirect(candidate)
+    return perform(
+        request,
+        lambda: services.source_add(
+            actor=request.user, candidate=candidate, data=form.cleaned_data
+        ),
+        success=_("Source added."),
+        then=candidate,
+        refuse=True,
+    )
 
 
 @require_POST
@@ -334,21 +340,20 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose select, reject or hold."))
         return redirect(candidate)
-    try:
-        candidate = services.candidate_decide(
+    return perform(
+        request,
+        lambda: services.candidate_decide(
             actor=request.user,
             candidate=candidate,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
-        )
-    except BusinessError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Decision recorded: %(decision)s.") % {"decision": candidate.get_decision_display()},
-        )
-    return redirect(candidate)
+        ),
+        success=lambda decided: (
+            _("Decision recorded: %(decision)s.") % {"decision": decided.get_decision_display()}
+        ),
+        then=candidate,
+        refuse=True,
+    )
 
 
 # Templates -----------------------------------------------------------------------------
@@ -407,13 +412,14 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     template = access.get_object(request.user, EvaluationTemplate, Action.DELETE, pk=pk)
-    try:
-        services.template_delete(actor=request.user, template=template)
-    except BusinessError as exc:
-        _error(request, exc)
-        return redirect(template)
-    messages.success(request, _("Template deleted."))
-    return redirect("sourcing:template_list")
+    return perform(
+        request,
+        lambda: services.template_delete(actor=request.user, template=template),
+        success=_("Template deleted."),
+        then="sourcing:template_list",
+        failed=template,
+        refuse=True,
+    )
 
 
 @require_POST
@@ -480,13 +486,13 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
 def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
     criterion = access.get_object(request.user, Criterion, Action.DELETE, pk=pk)
     template = criterion.template
-    try:
-        services.criterion_delete(actor=request.user, criterion=criterion)
-    except BusinessError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Criterion removed."))
-    return redirect(template)
+    return perform(
+        request,
+        lambda: services.criterion_delete(actor=request.user, criterion=criterion),
+        success=_("Criterion removed."),
+        then=template,
+        refuse=True,
+    )
 
 
 @require_POST
@@ -614,44 +620,43 @@ def round_scores(request: HttpRequest, pk: int) -> HttpResponse:
         if f"score_{candidate.pk}_{criterion.pk}" in request.POST
     ]
     submit = request.POST.get("action") == "submit"
-    try:
-        services.scores_save(actor=user, evaluation=evaluation, entries=entries, submit=submit)
-    except BusinessError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Your scores are submitted; the ranking is open to you.")
-            if submit
-            else _("Your scores are saved as a draft."),
-        )
-    return redirect(evaluation)
+    return perform(
+        request,
+        lambda: services.scores_save(
+            actor=user, evaluation=evaluation, entries=entries, submit=submit
+        ),
+        success=_("Your scores are submitted; the ranking is open to you.")
+        if submit
+        else _("Your scores are saved as a draft."),
+        then=evaluation,
+        refuse=True,
+    )
 
 
 @require_POST
 @staff_required
 def round_status(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_object(request.user, EvaluationRound, Action.CHANGE, pk=pk)
-    try:
-        services.round_set_status(
+    return perform(
+        request,
+        lambda: services.round_set_status(
             actor=request.user, evaluation=evaluation, status=request.POST.get("status", "")
-        )
-    except BusinessError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Round status changed."))
-    return redirect(evaluation)
+        ),
+        success=_("Round status changed."),
+        then=evaluation,
+        refuse=True,
+    )
 
 
 @require_POST
 @staff_required
 def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_object(request.user, EvaluationRound, Action.DELETE, pk=pk)
-    project = evaluation.project
-    try:
-        services.round_delete(actor=request.user, evaluation=evaluation)
-    except BusinessError as exc:
-        _error(request, exc)
-        return redirect(evaluation)
-    messages.success(request, _("Round deleted."))
-    return redirect(project)
+    return perform(
+        request,
+        lambda: services.round_delete(actor=request.user, evaluation=evaluation),
+        success=_("Round deleted."),
+        then=evaluation.project,
+        failed=evaluation,
+        refuse=True,
+    )

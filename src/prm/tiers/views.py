@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +20,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
+from prm.core.views import perform
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
 from prm.tiers import evaluation, selectors, services
@@ -129,15 +131,14 @@ def proposal_approve(request: HttpRequest, tier_proposal_id: int) -> HttpRespons
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return _detail(request, proposal, approve_form=form, status=400)
-    try:
-        services.proposal_approve(
+    return perform(
+        request,
+        lambda: services.proposal_approve(
             actor=request.user, proposal=proposal, note=form.cleaned_data["note"]
-        )
-    except BusinessError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("tiers:proposal_detail", tier_proposal_id=proposal.pk)
-    messages.success(request, _("The proposal was approved and the partner notified."))
-    return redirect("tiers:proposal_detail", tier_proposal_id=proposal.pk)
+        ),
+        success=_("The proposal was approved and the partner notified."),
+        then=reverse("tiers:proposal_detail", args=[proposal.pk]),
+    )
 
 
 @staff_required

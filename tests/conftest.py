@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from prm.accounts import services as account_services
@@ -26,6 +27,9 @@ def _media_and_language(settings, tmp_path):
     # WhiteNoise otherwise scans every static file (node_modules included) each time a test
     # client loads the middleware; looking files up per request is what DEBUG does too.
     settings.WHITENOISE_AUTOREFRESH = True
+    # Each test starts with an empty cache: rate limits and cached figures of one test must
+    # not leak into the next (the local-memory cache lives as long as the worker).
+    cache.clear()
 
 
 def make_partner(**fields) -> Partner:

@@ -411,15 +411,12 @@ def _safe_next(request: HttpRequest) -> bool:
     return target.startswith("/reviews/") and "//" not in target
 
 
-def _comment(request: HttpRequest, item: ActionItem, render_page):
+def _comment(request: HttpRequest, add, render_page):
+    """Add a comment (``add(body)`` calls the service); None when added, else the page
+    re-rendered with the form's errors."""
     form = CommentForm(request.POST)
     if form.is_valid():
-        comment = _save(
-            form,
-            lambda: services.action_comment_add(
-                actor=request.user, item=item, body=form.cleaned_data["body"]
-            ),
-        )
+        comment = _save(form, lambda: add(form.cleaned_data["body"]))
         if comment is not None:
             messages.success(request, _("Comment added."))
             return None
@@ -431,7 +428,9 @@ def _comment(request: HttpRequest, item: ActionItem, render_page):
 def item_comment(request: HttpRequest, action_item_id: int) -> HttpResponse:
     item = selectors.action_item_get(user=request.user, pk=action_item_id)
     response = _comment(
-        request, item, lambda form: _item_detail(request, item, status=400, comment_form=form)
+        request,
+        lambda body: services.action_comment_add(actor=request.user, item=item, body=body),
+        lambda form: _item_detail(request, item, status=400, comment_form=form),
     )
     return response or redirect(item)
 
@@ -612,27 +611,14 @@ def goal_delete(request: HttpRequest, goal_id: int) -> HttpResponse:
     )
 
 
-def _plan_comment(request: HttpRequest, plan: BusinessPlan, render_page):
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        comment = _save(
-            form,
-            lambda: services.plan_comment_add(
-                actor=request.user, plan=plan, body=form.cleaned_data["body"]
-            ),
-        )
-        if comment is not None:
-            messages.success(request, _("Comment added."))
-            return None
-    return render_page(form)
-
-
 @require_POST
 @staff_required
 def plan_comment(request: HttpRequest, business_plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=business_plan_id)
-    response = _plan_comment(
-        request, plan, lambda form: _plan_detail(request, plan, status=400, comment_form=form)
+    response = _comment(
+        request,
+        lambda body: services.plan_comment_add(actor=request.user, plan=plan, body=body),
+        lambda form: _plan_detail(request, plan, status=400, comment_form=form),
     )
     return response or redirect(plan)
 
@@ -773,7 +759,9 @@ def portal_item_status(request: HttpRequest, action_item_id: int) -> HttpRespons
 def portal_item_comment(request: HttpRequest, action_item_id: int) -> HttpResponse:
     item = _own(request, ActionItem, action_item_id)
     response = _comment(
-        request, item, lambda form: _portal_item(request, item, status=400, comment_form=form)
+        request,
+        lambda body: services.action_comment_add(actor=request.user, item=item, body=body),
+        lambda form: _portal_item(request, item, status=400, comment_form=form),
     )
     return response or redirect("reviews:portal_item", action_item_id=item.pk)
 
@@ -804,7 +792,9 @@ def portal_goal_add(request: HttpRequest, business_plan_id: int) -> HttpResponse
 @require_POST
 def portal_plan_comment(request: HttpRequest, business_plan_id: int) -> HttpResponse:
     plan = _own(request, BusinessPlan, business_plan_id)
-    response = _plan_comment(
-        request, plan, lambda form: _portal_plan(request, plan, status=400, comment_form=form)
+    response = _comment(
+        request,
+        lambda body: services.plan_comment_add(actor=request.user, plan=plan, body=body),
+        lambda form: _portal_plan(request, plan, status=400, comment_form=form),
     )
     return response or redirect("reviews:portal_plan", business_plan_id=plan.pk)

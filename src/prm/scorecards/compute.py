@@ -88,12 +88,8 @@ class _Line:
 
 
 def _template_parts(template: ScorecardTemplate):
-    lines = [
-        _Line(line.kpi, line.weight, index, None)
-        for index, line in enumerate(template.lines.select_related("kpi").order_by("order", "id"))
-    ]
-    compiled = []
-    for line in lines:
+    lines = []
+    for index, line in enumerate(template.lines.select_related("kpi").order_by("order", "id")):
         try:
             formula = parse(line.kpi.formula)
         except FormulaError:
@@ -102,13 +98,13 @@ def _template_parts(template: ScorecardTemplate):
             logger.warning("KPI %s has a refused formula", line.kpi.code)
             formula = None
         names = tuple(sorted(formula.names)) if formula is not None else ()
-        compiled.append(_Line(line.kpi, line.weight, line.order, formula, names))
-    compiled = [_Line(x.kpi, x.weight, x.order, x.formula, x.names, _static(x)) for x in compiled]
+        static = _static(line.kpi, line.weight)
+        lines.append(_Line(line.kpi, line.weight, index, formula, names, static))
     bands = [
         scoring.Band(b.standing, b.min_score, b.max_score, tuple(b.actions or ()))
         for b in template.bands.order_by("-min_score")
     ]
-    return compiled, bands
+    return lines, bands
 
 
 def _applicable(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
@@ -152,9 +148,8 @@ def _target_for(kpi: KPI, partner: int, tier: int | None, targets) -> tuple:
     return None, None, "none"
 
 
-def _static(line: _Line) -> dict:
+def _static(kpi: KPI, weight: Decimal) -> dict:
     """What a KPI line's snapshot holds whatever the partner."""
-    kpi = line.kpi
     return {
         "kpi": kpi.pk,
         "code": kpi.code,
@@ -165,7 +160,7 @@ def _static(line: _Line) -> dict:
         "direction": kpi.direction,
         "scoring": kpi.scoring,
         "bands": kpi.bands or [],
-        "weight": _s(line.weight),
+        "weight": _s(weight),
     }
 
 

@@ -44,7 +44,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.views import perform
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
 
@@ -72,10 +72,6 @@ def _styled(filterset):
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return filterset
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _error_text(exc: Exception) -> str:
@@ -155,7 +151,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                 data=form.service_data(),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         except PermissionDenied:
@@ -179,7 +175,7 @@ def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
                 actor=request.user, contract=contract, data=form.service_data()
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -269,7 +265,7 @@ def term_add(request: HttpRequest, contract_id: int) -> HttpResponse:
         try:
             services.term_add(actor=request.user, contract=contract, data=form.cleaned_data)
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -301,7 +297,7 @@ def round_add(request: HttpRequest, contract_id: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -370,7 +366,7 @@ def contract_sign(request: HttpRequest, contract_id: int) -> HttpResponse:
                 signatories=form.cleaned_signatories(),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -409,7 +405,7 @@ def contract_terminate(request: HttpRequest, contract_id: int) -> HttpResponse:
                 terminated_on=form.cleaned_data["terminated_on"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -481,7 +477,7 @@ def _compliance_upload(request: HttpRequest, partner: Partner, template: str):
                 expires_on=form.cleaned_data["expires_on"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -604,7 +600,7 @@ def portal_comment(request: HttpRequest, round_id: int) -> HttpResponse:
         try:
             services.comment_add(actor=request.user, round=round_, body=form.cleaned_data["body"])
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(request, _("Comment added."))
             return redirect("contracts:portal_detail", contract_id=contract.pk)

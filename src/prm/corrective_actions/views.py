@@ -31,7 +31,7 @@ from prm.corrective_actions.models import (
     Evidence,
     Status,
 )
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.risks.models import Risk
 
 PAGE_SIZE = 50
@@ -46,10 +46,6 @@ def _styled(filterset):
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return filterset
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _may_add(user) -> bool:
@@ -133,7 +129,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 data=form.service_data(),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         except PermissionDenied:
@@ -155,7 +151,7 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             services.request_update(actor=request.user, request=car, data=form.service_data())
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -241,7 +237,7 @@ def _decision(request: HttpRequest, request_id: int, service, done: str) -> Http
         try:
             service(actor=request.user, request=car, comment=form.cleaned_data["comment"])
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(request, done % {"reference": car.reference})
             return redirect(car)
@@ -355,7 +351,7 @@ def portal_answer(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             services.request_answer(actor=request.user, request=car, data=form.cleaned_data)
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(
                 request, _("Your answer to %(reference)s was sent.") % {"reference": car.reference}
@@ -379,7 +375,7 @@ def portal_evidence(request: HttpRequest, request_id: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(request, _("Evidence uploaded."))
             return redirect("corrective_actions:portal_detail", request_id=car.pk)

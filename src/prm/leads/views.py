@@ -28,7 +28,7 @@ from prm.core.views import perform
 from prm.leads import selectors, services
 from prm.leads.forms import DeclineForm, LeadForm
 from prm.leads.models import Lead, LeadStatus
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.partners.selectors import filled
 from prm.portal.views import portal_view
 
@@ -36,10 +36,6 @@ from prm.portal.views import portal_view
 def _may(user: User, model, action: Action) -> bool:
     role = access.role_of(user)
     return role is not None and access.policy_of(model).filter(user, role, action) is not None
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _export_url(params, file_format: str) -> str:
@@ -83,7 +79,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
         try:
             lead = services.lead_create(actor=request.user, data=form.service_data())
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -129,7 +125,7 @@ def lead_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             lead = services.lead_update(actor=request.user, lead=lead, data=form.service_data())
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -280,7 +276,7 @@ def portal_decline(request: HttpRequest, lead_id: int) -> HttpResponse:
         services.lead_decline(actor=request.user, lead=lead, reason=form.cleaned_data["reason"])
     except BusinessError as exc:
         if exc.field == "reason":
-            _form_error(form, exc)
+            add_business_error(form, exc)
             return _portal_render(
                 request, "portal_detail.html", {"lead": lead, "decline_form": form}
             )

@@ -27,6 +27,7 @@ from prm.metrics import selectors, services
 from prm.metrics.forms import MetricForm, ObservationForm
 from prm.metrics.models import Metric, Observation, Source
 from prm.metrics.periods import Period, PeriodKind
+from prm.partners.forms import add_business_error
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
 
@@ -50,10 +51,6 @@ def _styled(filterset):
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return filterset
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _is_admin(user) -> bool:
@@ -163,7 +160,7 @@ def _apply_errors(form, exc: BusinessError) -> None:
             for message in messages_:
                 form.add_error(name if name in form.fields else None, message)
     else:
-        _form_error(form, exc)
+        add_business_error(form, exc)
 
 
 # Observations --------------------------------------------------------------------------
@@ -213,7 +210,7 @@ def observation_create(request: HttpRequest) -> HttpResponse:
                 source=Source.MANUAL,
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             message = (
                 _("The observation was recorded.")

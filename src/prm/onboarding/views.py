@@ -39,17 +39,13 @@ from prm.onboarding.forms import (
     started_token,
 )
 from prm.onboarding.models import Application, JourneyStep, StepKind, StepOwner, StepStatus
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
 
 
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 # The public application form ------------------------------------------------------------
@@ -126,7 +122,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                     site_url=_site_url(request),
                 )
             except BusinessError as exc:
-                _form_error(form, exc)
+                add_business_error(form, exc)
             except ValidationError as exc:
                 add_service_error(form, exc)
             else:
@@ -160,7 +156,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.application_answer(token=token, answer=form.cleaned_data["answer"])
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             return render(request, "onboarding/answer_done.html", {"application": application})
     return render(request, "onboarding/answer.html", {"form": form, "application": application})

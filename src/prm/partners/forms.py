@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from prm.accounts.models import User
 from prm.accounts.roles import Role
 from prm.core import access
+from prm.core.errors import BusinessError
 from prm.partners.lifecycle import Stage
 from prm.partners.models import (
     Contact,
@@ -39,6 +40,11 @@ def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def add_business_error(form: forms.BaseForm, exc: BusinessError) -> None:
+    """Attach a service's BusinessError to the field it names, or to the form as a whole."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 class StyledForm(forms.BaseForm):

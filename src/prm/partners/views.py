@@ -46,6 +46,7 @@ from prm.partners.forms import (
     PartnerForm,
     SavedFilterForm,
     StageForm,
+    add_business_error,
     add_service_error,
     partner_filter_form,
 )
@@ -84,10 +85,6 @@ def _export_url(params: QueryDict, file_format: str) -> str:
     query.pop("page", None)
     query["format"] = file_format
     return f"{reverse('imports:export', args=[LIST_NAME])}?{query.urlencode()}"
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 # The list ---------------------------------------------------------------------------
@@ -211,7 +208,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
                 duplicate_warning = True
                 duplicates = _duplicates(request.user, form)
             else:
-                _form_error(form, exc)
+                add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -241,7 +238,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 tags=form.service_tags(),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -438,7 +435,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, partner=partner, data=form.service_data()
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -461,7 +458,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
         try:
             services.contact_update(actor=request.user, contact=contact, data=form.service_data())
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -504,7 +501,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 expires_on=form.cleaned_data["expires_on"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -556,7 +553,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, partner=partner, data=form.service_data()
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

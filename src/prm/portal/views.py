@@ -31,7 +31,12 @@ from prm.core.views import perform
 from prm.partners import selectors as partner_selectors
 from prm.partners import services as partner_services
 from prm.partners.documents import ALLOWED_TYPES
-from prm.partners.forms import ContactForm, DocumentUploadForm, add_service_error
+from prm.partners.forms import (
+    ContactForm,
+    DocumentUploadForm,
+    add_business_error,
+    add_service_error,
+)
 from prm.partners.models import Contact, Document, Partner
 from prm.portal import selectors
 from prm.portal.forms import InviteForm, editable_profile_fields, profile_form_class
@@ -59,10 +64,6 @@ def _render(request: HttpRequest, template: str, section: str, context: dict) ->
 
 def _page(request: HttpRequest, queryset):
     return paginate(request, queryset, PAGE_SIZE)
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -118,7 +119,7 @@ def profile_edit(request):
         try:
             partner_services.partner_update(actor=request.user, partner=partner, data=data)
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -159,7 +160,7 @@ def contact_add(request):
                 actor=request.user, partner=request.partner, data=form.service_data()
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -178,7 +179,7 @@ def contact_edit(request, pk: int):
                 actor=request.user, contact=contact, data=form.service_data()
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -230,7 +231,7 @@ def user_invite(request):
                 **form.cleaned_data,
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(
                 request,
@@ -338,7 +339,7 @@ def document_upload(request):
                 expires_on=data["expires_on"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

@@ -24,7 +24,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.views import perform
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.portal.views import portal_view
 from prm.reviews import documents, selectors, services
 from prm.reviews.forms import ActionItemForm, CommentForm, GoalForm, PlanForm, ReviewForm
@@ -67,10 +67,6 @@ def _may(user, model, action: Action) -> bool:
     return role is not None and access.policy_of(model).filter(user, role, action) is not None
 
 
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, BusinessError):
         return str(exc.message)
@@ -94,7 +90,7 @@ def _save(form, call) -> object | None:
     try:
         return call()
     except BusinessError as exc:
-        _form_error(form, exc)
+        add_business_error(form, exc)
     except ValidationError as exc:
         add_service_error(form, exc)
     return None

@@ -22,7 +22,7 @@ from prm.core import access
 from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.risks import documents, engine, rules, scoring, selectors, services
 from prm.risks.forms import (
     ActionForm,
@@ -78,7 +78,7 @@ def _form_error(form, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         add_service_error(form, exc)
     else:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        add_business_error(form, exc)
 
 
 def _may_add(user) -> bool:

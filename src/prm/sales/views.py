@@ -22,7 +22,7 @@ from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.pagination import paginate
 from prm.core.views import perform
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.partners.models import Partner
 from prm.partners.selectors import filled
 from prm.portal.views import portal_view
@@ -53,10 +53,6 @@ PORTAL_PAGE_SIZE = 25
 def _may(user: User, model, action: Action) -> bool:
     role = access.role_of(user)
     return role is not None and access.policy_of(model).filter(user, role, action) is not None
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _error_text(exc: Exception) -> str:
@@ -171,7 +167,7 @@ def deal_create(request: HttpRequest) -> HttpResponse:
                 data=form.deal_data(),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except PermissionDenied:
             form.add_error("partner", _("You may not register deals for this partner."))
         except ValidationError as exc:
@@ -223,7 +219,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 customer=form.customer_data() if form.customer_changed() else None,
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -383,7 +379,7 @@ def portal_register(request: HttpRequest) -> HttpResponse:
                 data=form.deal_data(),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
@@ -449,7 +445,7 @@ def portal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 customer=form.customer_data() if form.customer_changed() else None,
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

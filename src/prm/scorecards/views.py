@@ -23,7 +23,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.views import perform
-from prm.partners.forms import add_service_error
+from prm.partners.forms import add_business_error, add_service_error
 from prm.partners.models import Partner
 from prm.portal.views import portal_view
 from prm.scorecards import selectors, services
@@ -63,10 +63,6 @@ def _styled(filterset):
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return filterset
-
-
-def _form_error(form, exc: BusinessError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _is_admin(user) -> bool:
@@ -290,7 +286,7 @@ def _kpi_form(request, kpi: KPI | None) -> HttpResponse:
                 else:
                     kpi = services.kpi_update(actor=request.user, kpi=kpi, data=form.service_data())
             except BusinessError as exc:
-                _form_error(form, exc)
+                add_business_error(form, exc)
                 if exc.details.get("position") is not None:
                     form.formula_position = exc.details["position"]
             except ValidationError as exc:
@@ -364,7 +360,7 @@ def target_add(request: HttpRequest, kpi_id: int) -> HttpResponse:
                 partner=form.cleaned_data["partner"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         except PermissionDenied:
             form.add_error(None, _("Only admins set tier targets."))
         else:
@@ -424,7 +420,7 @@ def _template_form(request, template: ScorecardTemplate | None) -> HttpResponse:
                     actor=request.user, template=template, **form.service_args()
                 )
             except BusinessError as exc:
-                _form_error(form, exc)
+                add_business_error(form, exc)
             else:
                 messages.success(request, _("Template %(name)s saved.") % {"name": template})
                 return redirect(template)
@@ -508,7 +504,7 @@ def _reply(request, dispute: Dispute, template: str, back: str) -> HttpResponse:
                 actor=request.user, dispute=dispute, body=form.cleaned_data["body"]
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(request, _("Message sent."))
             return redirect(back)
@@ -541,7 +537,7 @@ def dispute_close(request: HttpRequest, dispute_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(request, _("Dispute closed."))
             return redirect("scorecards:dispute_detail", dispute_id=dispute.pk)
@@ -651,7 +647,7 @@ def portal_dispute_open(request: HttpRequest, result_id: int) -> HttpResponse:
                 actor=request.user, result=result, body=form.cleaned_data["body"]
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            add_business_error(form, exc)
         else:
             messages.success(request, _("Your dispute was sent."))
             return redirect("scorecards:portal_dispute", dispute_id=dispute.pk)

@@ -22,6 +22,7 @@ from prm.core.access import Action
 from prm.core.decorators import staff_required
 from prm.core.errors import BusinessError
 from prm.core.views import perform
+from prm.partners.forms import add_business_error
 from prm.sourcing import selectors, services
 from prm.sourcing.forms import (
     AhpForm,
@@ -64,7 +65,7 @@ def _error(request: HttpRequest, exc: BusinessError) -> None:
 def _form_error(form, exc: BusinessError) -> None:
     if exc.status == 403:
         raise PermissionDenied(str(exc.message))
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    add_business_error(form, exc)
 
 
 def _page(request: HttpRequest, rows):

@@ -173,3 +173,138 @@ def test_a_short_name_made_of_a_common_word_is_found_by_its_one_edit_variants():
     found = conflicts.matching_accounts(conflicts.Customer(name="미오엔지니어링 주식회사"))
     assert set(found) == {longer.pk, shorter.pk}
     assert search.max_edits(len("미오엔지니어링"), 88) == 1
+
+
+# Keys of 8 to 10 characters: at 88 a name within the threshold is at most two insertions or
+# deletions away (a substitution is both), and each ends in a word thousands of names share.
+MID_KEYS = ("수부제약엔지니어링", "빛선테크엔지니어", "daneworks", "tomologist")
+
+
+def _within_the_threshold(key: str, rng, tries: int) -> set[str]:
+    """Names one or two random insertions, deletions or substitutions away from ``key`` that
+    rapidfuzz rates at 88 or more (of ``tries`` drawn)."""
+    from rapidfuzz import fuzz
+
+    alphabet = sorted(set(key)) + (["q", "z"] if key.isascii() else ["뷁", "똠"])
+    names: set[str] = set()
+    for _try in range(tries):
+        name = list(key)
+        for _edit in range(rng.randint(1, 2)):
+            kind, position = rng.choice("ids"), rng.randrange(len(name))
+            if kind == "i":
+                name.insert(rng.randint(0, len(name)), rng.choice(alphabet))
+            elif kind == "d":
+                del name[position]
+            else:
+                name[position] = rng.choice(alphabet)
+        candidate = "".join(name)
+        if candidate != key and fuzz.ratio(key, candidate) >= 88:
+            names.add(candidate)
+    return names
+
+
+def _accounts(keys) -> dict[str, int]:
+    created = Account.objects.bulk_create([Account(name=k, name_key=k) for k in keys])
+    return {account.name_key: account.pk for account in created}
+
+
+def _common_word_lookalikes(key: str, count: int, rng) -> list[str]:
+    """Names ending in the key's last word with another stem: outside the threshold."""
+    from rapidfuzz import fuzz
+
+    stems = "가나다라마바사아자차카타파하" if not key.isascii() else "bcdfghjklmnprstvwxyz"
+    tail = key[-5:]
+    names: set[str] = set()
+    while len(names) < count:
+        name = "".join(rng.choice(stems) for _ in range(len(key) - len(tail))) + tail
+        if fuzz.ratio(key, name) < 88:
+            names.add(name)
+    return sorted(names)
+
+
+def test_the_key_patterns_admit_exactly_the_names_within_the_threshold():
+    """Every name within the threshold fits one of the patterns the exact search looks up,
+    and whatever fills a pattern's wildcards is within the threshold: the search finds every
+    true match and reads nothing else."""
+    import random
+    import re
+
+    from rapidfuzz import fuzz
+
+    rng = random.Random(8)
+    for key in ("미오엔지니어링", "abcdefg", *MID_KEYS):
+        patterns = [
+            re.compile(".".join(re.escape(piece) for piece in pieces))
+            for pieces in search.name_patterns(key, 88)
+        ]
+        for name in _within_the_threshold(key, rng, 300):
+            assert any(p.fullmatch(name) for p in patterns), (key, name)
+        for pieces in search.name_patterns(key, 88):
+            filled = "".join(p + rng.choice("#@") for p in pieces)[:-1]
+            assert fuzz.ratio(key, filled) >= 88, (key, pieces)
+
+
+def test_allowed_edits_follow_rapidfuzz_at_the_borderline():
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
+
+    key = "tomologistic"  # 12 characters: 88.0 exactly for three insertions
+    allowed = search.allowed_edits(len(key), 88)
+    for name in ("tomologisticxyz", "tomologisticxyzw", "tomologis", "tomologi"):
+        within = fuzz.ratio(key, name) >= 88
+        assert within == (Indel.distance(key, name) <= allowed.get(len(name), -1))
+    assert allowed[len(key) + 3] == 3 and len(key) + 4 not in allowed
+
+
+@pytest.mark.parametrize("key", MID_KEYS)
+def test_every_name_within_two_edits_of_a_mid_length_key_is_found(key):
+    import random
+
+    assert search.max_edits(len(key), 88) == 2
+    rng = random.Random(len(key))
+    true_matches = _within_the_threshold(key, rng, 80)
+    ids = _accounts([*true_matches, *_common_word_lookalikes(key, 200, rng)])
+    found = conflicts.matching_accounts(conflicts.Customer(name=key))
+    assert {ids[name] for name in true_matches} <= set(found)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact search")
+def test_a_match_the_trigram_threshold_would_miss_is_found():
+    """One character dropped and another added elsewhere: 88.9 by rapidfuzz, but only a third
+    of the trigrams shared, under the similarity threshold the trigram search uses."""
+    key, name = "빛선테크엔지니어링", "빛선테크엔니어똠링"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity(%s, %s)", [key, name])
+        assert cursor.fetchone()[0] < search.trigram_threshold(88)
+    ids = _accounts([name])
+    found = conflicts.matching_accounts(conflicts.Customer(name=key))
+    assert set(found) == {ids[name]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact search")
+def test_look_alikes_sharing_the_common_word_are_not_read_however_many():
+    """The exact search reads only the names within the threshold, in one query whose index
+    look-ups depend on the key alone: ten times the look-alikes, the same work."""
+    import random
+
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    key = "수부제약엔지니어링"
+    rng = random.Random(2)
+    true_matches = _within_the_threshold(key, rng, 40)
+    ids = _accounts(true_matches)
+    lookalikes = _common_word_lookalikes(key, 2000, rng)
+    scored, added = [], 0
+    for total in (200, 2000):
+        _accounts(lookalikes[added:total])
+        added = total
+        stats = conflicts.SearchStats()
+        with CaptureQueriesContext(connections["default"]) as queries:
+            candidates, _how = search.similar_account_ids(key, limit=100, name_threshold=88)
+        found = conflicts.matching_accounts(conflicts.Customer(name=key), stats=stats)
+        assert set(candidates) == set(ids.values()) == set(found)
+        assert len(queries) == 1
+        scored.append(stats.scored)
+    assert scored[0] == scored[1] == len(true_matches)
+    assert len(search.exact_probes(key, 88)) <= 40

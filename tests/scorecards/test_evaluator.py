@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from prm.scorecards.evaluator import MAX_LENGTH, FormulaError, evaluate, parse
 
 KNOWN = {"on_time_lines", "total_lines", "revenue", "a", "b"}
+NAMES = tuple(sorted(KNOWN))
 D = Decimal
 
 
@@ -118,17 +119,17 @@ def test_any_text_is_either_refused_with_a_position_or_evaluates_to_decimal_or_n
 
 
 @st.composite
-def expressions(draw, depth=0):
-    """Well-formed formulas over the whitelist."""
+def expressions(draw, depth=0, names=NAMES):
+    """Well-formed formulas over the whitelist, reading the metrics ``names``."""
     if depth > 4 or draw(st.booleans()):
         return draw(
             st.one_of(
-                st.sampled_from(sorted(KNOWN)),
+                st.sampled_from(names),
                 st.integers(-(10**6), 10**6).map(str),
                 st.decimals(-1000, 1000, places=3, allow_nan=False).map(str),
             )
         )
-    left, right = draw(expressions(depth + 1)), draw(expressions(depth + 1))
+    left, right = draw(expressions(depth + 1, names)), draw(expressions(depth + 1, names))
     kind = draw(st.integers(0, 6))
     if kind == 0:
         return f"({left} {draw(st.sampled_from('+-*/'))} {right})"
@@ -141,7 +142,7 @@ def expressions(draw, depth=0):
     if kind == 4:
         return f"round({left}, {draw(st.integers(0, 4))})"
     if kind == 5:
-        return f"if({left}, {right}, {draw(expressions(depth + 1))})"
+        return f"if({left}, {right}, {draw(expressions(depth + 1, names))})"
     return f"-({left})"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, QuerySet, Sum
 
@@ -122,7 +122,7 @@ def values_for(
         if metric is not None:
             value = plain(key, metric)
             if value is not None:
-                result[(key[0], metric.code)] = value.quantize(PLACES)
+                result[(key[0], metric.code)] = value.quantize(PLACES, ROUND_HALF_UP)
     for metric in metrics:
         if not is_ratio(metric):
             continue
@@ -135,7 +135,7 @@ def values_for(
             else:
                 value = plain((partner, metric.pk), metric)
             if value is not None:
-                result[(partner, metric.code)] = value.quantize(PLACES)
+                result[(partner, metric.code)] = value.quantize(PLACES, ROUND_HALF_UP)
     return result
 
 

@@ -3,29 +3,40 @@
 The conflict check scores candidates with rapidfuzz; this module finds them without reading
 the whole table, so the number of candidates scored stays capped whatever the table's size.
 
-- PostgreSQL: a short key — one that the threshold allows a single insertion or deletion
-  (a substitution is two) — is looked up exactly: the key and its deletions by equality, its
-  insertions by an indexed prefix and an indexed reversed suffix (``varchar_pattern_ops``
-  indexes on ``name_key`` and ``reverse(name_key)``), so a name made of a common word such
-  as ``…엔지니어링`` costs a few index probes. Longer keys: ``pg_trgm`` GIN indexes on
-  ``name_key`` and ``alias_keys``; ``name_key % key`` ordered by similarity. Aliases always
-  by ``key <% alias_keys`` ordered by word similarity. Each part is limited (migrations
-  ``0003_account_trigram_search`` and ``0005_account_key_pattern_indexes``).
+- PostgreSQL: a key that the threshold allows at most two insertions or deletions (a
+  substitution is both; up to 10 characters at 88) is looked up exactly. ``name_patterns``
+  lists every shape of a name within the threshold — the key with some characters deleted and
+  single-character wildcards inserted, per length — and each shape is read through the
+  narrowest index: names of that length starting with its first literal characters, or ending
+  with its last ones (B-tree indexes on the key's length with the key and with its reverse,
+  which also hold the key, so the patterns are matched in the index), or, when a wildcard sits
+  near both ends, containing its middle (the trigram index). A key ending in a common word
+  such as ``…엔지니어링`` costs a few dozen probes that read names of the right length
+  sharing several of its characters, not every name with that word; they depend on the key
+  alone.
+  Longer keys: ``pg_trgm`` GIN indexes on ``name_key`` and ``alias_keys``; ``name_key % key``
+  ordered by similarity. Aliases always by ``key <% alias_keys`` ordered by word similarity.
+  Each part is limited (migrations ``0003_account_trigram_search`` and
+  ``0006_account_key_length_indexes``).
 - SQLite: an FTS5 table with the ``trigram`` tokenizer (``sales_account_trgm``, external
   content on ``sales_account``, kept in step by triggers). The key's trigrams are read
   rarest first (their document counts come from an ``fts5vocab`` table): enough of them
   that a name within the threshold shares at least one (each edit breaks at most three),
   then more while the rows read stay within a budget; the accounts sharing the most of
-  them are the candidates.
+  them, rarer trigrams weighing more, are the candidates.
 - Anything else (or SQLite without FTS5's trigram tokenizer): name keys sharing the first
   characters, limited — the portable fallback, weaker on typos early in the name.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from dataclasses import dataclass
+from itertools import combinations, combinations_with_replacement, pairwise
 
 from django.db import connection
+from rapidfuzz import fuzz
 
 from prm.core import access
 
@@ -66,17 +77,25 @@ _PG_SETUP = (
     "ON sales_account USING gin (name_key gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS sales_account_alias_keys_trgm "
     "ON sales_account USING gin (alias_keys gin_trgm_ops)",
-    # Prefix searches (LIKE 'abc%') whatever the database's collation.
-    "CREATE INDEX IF NOT EXISTS sales_account_name_key_pattern "
-    "ON sales_account (name_key varchar_pattern_ops)",
-    "CREATE INDEX IF NOT EXISTS sales_account_name_key_reverse "
-    "ON sales_account (reverse(name_key) text_pattern_ops)",
+    # Names of one length by prefix and by suffix (LIKE 'abc%' whatever the collation); the
+    # key is in both, so the patterns are matched in the index without reading the table.
+    "CREATE INDEX IF NOT EXISTS sales_account_name_key_length "
+    "ON sales_account (char_length(name_key), name_key varchar_pattern_ops) INCLUDE (id)",
+    "CREATE INDEX IF NOT EXISTS sales_account_name_key_length_reverse "
+    "ON sales_account (char_length(name_key), reverse(name_key) text_pattern_ops) "
+    "INCLUDE (id, name_key)",
+)
+# Superseded by the length-first indexes (migration sales.0006).
+_PG_OBSOLETE = (
+    "DROP INDEX IF EXISTS sales_account_name_key_pattern",
+    "DROP INDEX IF EXISTS sales_account_name_key_reverse",
 )
 _PG_TEARDOWN = (
     "DROP INDEX IF EXISTS sales_account_name_key_trgm",
     "DROP INDEX IF EXISTS sales_account_alias_keys_trgm",
-    "DROP INDEX IF EXISTS sales_account_name_key_pattern",
-    "DROP INDEX IF EXISTS sales_account_name_key_reverse",
+    "DROP INDEX IF EXISTS sales_account_name_key_length",
+    "DROP INDEX IF EXISTS sales_account_name_key_length_reverse",
+    *_PG_OBSOLETE,
 )
 
 
@@ -95,7 +114,7 @@ def install(schema_editor=None) -> None:
     conn = schema_editor.connection if schema_editor else connection
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            for sql in _PG_SETUP:
+            for sql in (*_PG_SETUP, *_PG_OBSOLETE):
                 cursor.execute(sql)
         elif conn.vendor == "sqlite" and sqlite_has_trigram(cursor):
             for sql in _SQLITE_SETUP:
@@ -143,11 +162,13 @@ def method() -> str:
 
 
 def trigram_threshold(name_threshold: float) -> float:
-    """A pg_trgm similarity below which no name reaches ``name_threshold`` (rapidfuzz ratio).
+    """A pg_trgm similarity below which few names reach ``name_threshold`` (rapidfuzz ratio).
 
     A ratio r leaves about (1 - r) of the characters edited; each edit breaks at most three
     trigrams, so the trigram similarity is at least (1 - 3e) / (1 + 3e). A margin of 0.1 keeps
-    borderline names in; the floor keeps the index useful at low thresholds.
+    borderline names in; the floor keeps the index useful at low thresholds. It is not a
+    bound: at 88, edits spread inside a key leave 0.33 (9-10 characters, looked up exactly
+    instead) or 0.29 (12 and more) of the trigrams shared.
     """
     edited = 1 - name_threshold / 100
     bound = (1 - 3 * edited) / (1 + 3 * edited)
@@ -187,8 +208,8 @@ _TRIGRAM_NAMES = (
 
 def _postgres(key: str, limit: int, name_threshold: float) -> list[int]:
     threshold = trigram_threshold(name_threshold)
-    if max_edits(len(key), name_threshold) <= 1:
-        names, params = _within_one_edit(key)
+    if max_edits(len(key), name_threshold) <= EXACT_EDITS:
+        names, params = _exact(key, name_threshold)
     else:
         names, params = _TRIGRAM_NAMES, [key, key]
     # One round trip: the thresholds the ``%`` and ``<%`` operators read are set for this
@@ -209,29 +230,127 @@ def _postgres(key: str, limit: int, name_threshold: float) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# --- exact look-up of keys the threshold allows at most EXACT_EDITS insertions and deletions ---
+
+# Keys within this many insertions and deletions of every name the threshold admits are looked
+# up exactly; longer ones by trigrams.
+EXACT_EDITS = 2
+# Literal characters a probe reads by. Three of a prefix are selective (the distinctive part
+# of a name comes first) and few enough that the shapes of many deletions share one probe; a
+# suffix is often a common word, so it takes more; a piece inside takes four (two trigrams).
+PREFIX_ANCHOR = 3
+SUFFIX_ANCHOR = 6
+INNER_ANCHOR = 4
+
+
+@functools.cache
+def allowed_edits(length: int, name_threshold: float) -> dict[int, int]:
+    """For each length a name within ``name_threshold`` of a key of ``length`` characters can
+    have, the most insertions and deletions it can differ by. rapidfuzz itself rates a pair of
+    strings of those lengths that far apart, so the borderline is exactly the conflict check's."""
+    edits: dict[int, int] = {}
+    most = max_edits(length, name_threshold) + 1
+    for other in range(max(1, length - most), length + most + 1):
+        for distance in range(abs(length - other), most + 1, 2):
+            deleted = (distance + length - other) // 2
+            inserted = distance - deleted
+            sample = "a" * (length - deleted) + "b" * inserted
+            if fuzz.ratio("a" * length, sample) >= name_threshold:
+                edits[other] = distance
+    return edits
+
+
+def name_patterns(key: str, name_threshold: float) -> set[tuple[str, ...]]:
+    """Every shape of a name within ``name_threshold`` of ``key``: the key with ``k``
+    characters deleted and ``l`` single-character wildcards inserted, as the literal pieces
+    between the wildcards (a substitution is a deletion and an insertion at one place, and so
+    is keeping a character; so per length only the largest distance allowed is needed)."""
+    shapes: set[tuple[str, ...]] = set()
+    for other, distance in allowed_edits(len(key), name_threshold).items():
+        deleted = (distance + len(key) - other) // 2
+        inserted = distance - deleted
+        for gone in combinations(range(len(key)), deleted):
+            kept = "".join(c for i, c in enumerate(key) if i not in gone)
+            for slots in combinations_with_replacement(range(len(kept) + 1), inserted):
+                bounds = (0, *slots, len(kept))
+                shapes.add(tuple(kept[a:b] for a, b in pairwise(bounds)))
+    return shapes
+
+
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _within_one_edit(key: str) -> tuple[str, list]:
-    """The accounts whose name key is ``key`` with at most one character deleted or
-    inserted: the deletions by equality; an insertion after ``key[:i]`` as a name one
-    character longer that starts with ``key[:i]`` and ends with ``key[i:]`` (the database
-    reads whichever of the two indexes is narrower)."""
-    deletions = sorted({key} | {key[:i] + key[i + 1 :] for i in range(len(key))})
-    parts, params = ["SELECT id FROM sales_account WHERE name_key = ANY(%s)"], [deletions]
-    for i in range(len(key) + 1):
-        head, tail = key[:i], key[i:]
-        conditions, values = ["char_length(name_key) = %s"], [len(key) + 1]
-        if head:
-            conditions.append("name_key LIKE %s")
-            values.append(_like(head) + "%")
-        if tail:
-            conditions.append("reverse(name_key) LIKE %s")
-            values.append(_like(tail[::-1]) + "%")
-        parts.append("SELECT id FROM sales_account WHERE " + " AND ".join(conditions))  # noqa: S608
-        params += values
-    return " UNION ".join(parts), params
+@dataclass(frozen=True)
+class Probe:
+    """One index look-up of the exact search: names of ``length`` characters starting
+    ("prefix") or ending ("suffix") with ``anchor`` (B-tree indexes on the key's length and
+    the key or its reverse), names containing it ("inner", the trigram index), or keys equal
+    to one of the shapes ("equal")."""
+
+    kind: str
+    anchor: str = ""
+    length: int = 0
+
+
+_PROBE_SQL = {
+    "equal": "SELECT id, name_key FROM sales_account WHERE name_key = ANY(%s)",
+    "prefix": "SELECT id, name_key FROM sales_account WHERE char_length(name_key) = %s "
+    "AND name_key LIKE %s AND name_key LIKE ANY(%s)",
+    "suffix": "SELECT id, name_key FROM sales_account WHERE char_length(name_key) = %s "
+    "AND reverse(name_key) LIKE %s AND name_key LIKE ANY(%s)",
+    # OFFSET 0 keeps the patterns out of the trigram index scan: their wildcards make it slower.
+    "inner": "SELECT id, name_key FROM (SELECT id, name_key FROM sales_account "
+    "WHERE name_key LIKE %s OFFSET 0) AS containing WHERE name_key LIKE ANY(%s)",
+}
+
+
+def _probe_for(pieces: tuple[str, ...]) -> Probe:
+    """The narrowest index look-up that finds the names of one shape. Names put their
+    distinctive part first and common words (``…엔지니어링``, ``…logistics``) last, so a
+    prefix of a few characters is preferred, then a suffix, then a piece inside."""
+    if len(pieces) == 1:
+        return Probe("equal")
+    length = sum(map(len, pieces)) + len(pieces) - 1
+    head, tail = pieces[0], pieces[-1]
+    inner = max(pieces[1:-1], key=len, default="")
+    if len(head) >= PREFIX_ANCHOR:
+        return Probe("prefix", head[:PREFIX_ANCHOR], length)
+    if len(tail) >= PREFIX_ANCHOR and len(tail) >= len(inner):
+        return Probe("suffix", tail[-SUFFIX_ANCHOR:], length)
+    if len(inner) >= PREFIX_ANCHOR:
+        return Probe("inner", inner[:INNER_ANCHOR])
+    if len(head) >= len(tail):
+        return Probe("prefix", head, length)
+    return Probe("suffix", tail, length)
+
+
+def exact_probes(key: str, name_threshold: float) -> dict[Probe, list[tuple[str, ...]]]:
+    """The index look-ups that find every name within ``name_threshold`` of ``key``, each
+    with the shapes (``name_patterns``) of the names it finds."""
+    probes: dict[Probe, list[tuple[str, ...]]] = {}
+    for pieces in sorted(name_patterns(key, name_threshold)):
+        probes.setdefault(_probe_for(pieces), []).append(pieces)
+    return probes
+
+
+def _exact(key: str, name_threshold: float) -> tuple[str, list]:
+    parts, params = [], []
+    for probe, shapes in exact_probes(key, name_threshold).items():
+        parts.append(_PROBE_SQL[probe.kind])
+        if probe.kind == "equal":
+            params.append([pieces[0] for pieces in shapes])
+            continue
+        if probe.kind == "prefix":
+            params += [probe.length, _like(probe.anchor) + "%"]
+        elif probe.kind == "suffix":
+            params += [probe.length, _like(probe.anchor[::-1]) + "%"]
+        else:
+            params.append("%" + _like(probe.anchor) + "%")
+        params.append(["_".join(_like(piece) for piece in pieces) for pieces in shapes])
+    found = " UNION ".join(parts)  # fixed fragments only; every value is a parameter
+    sql = f"SELECT id FROM ({found}) AS found ORDER BY similarity(name_key, %s) DESC, id"  # noqa: S608
+    return sql, [*params, key]
 
 
 # Rows (trigram postings) the SQLite search reads beyond the trigrams it must read.
@@ -240,9 +359,9 @@ POSTINGS_BUDGET = 3000
 
 def _sqlite(key: str, limit: int, name_threshold: float) -> list[int]:
     grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
-    # A name within the threshold differs by at most this many edits; each breaks at most
-    # three trigrams, so it shares at least one of any 3 * edits + 1 of the key's trigrams.
-    edits = max(1, int((1 - name_threshold / 100) * len(key)))
+    # A name within the threshold is at most this many insertions and deletions away; each
+    # breaks at most three trigrams, so it shares at least one of any 3 * edits + 1 of them.
+    edits = max(1, max_edits(len(key), name_threshold))
     needed = min(len(grams), 3 * edits + 1)
     with connection.cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(grams))  # only placeholders are joined in
@@ -260,14 +379,17 @@ def _sqlite(key: str, limit: int, name_threshold: float) -> list[int]:
                 break
             chosen.append(gram)
             read += count
+        # A rare trigram says more than a common one: a name sharing two of the key's rare
+        # trigrams ranks above many sharing three of a common word's.
         shared: Counter[int] = Counter()
         for gram in chosen:
             cursor.execute(
                 "SELECT rowid FROM sales_account_trgm WHERE sales_account_trgm MATCH %s",
                 ['"' + gram.replace('"', '""') + '"'],
             )
-            shared.update(row[0] for row in cursor.fetchall())
-    return [pk for pk, _count in shared.most_common(limit)]
+            for (pk,) in cursor.fetchall():
+                shared[pk] += 1 / docs[gram]
+    return [pk for pk, _weight in shared.most_common(limit)]
 
 
 def _prefix(key: str, limit: int) -> list[int]:

@@ -13,13 +13,14 @@ old period.
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ from prm.metrics.models import Metric
 from prm.metrics.periods import GRANULARITY, Period, PeriodKind
 from prm.metrics.selectors import values_for
 from prm.partners.models import Partner
-from prm.scorecards import scoring
+from prm.scorecards import scoring, sql
 from prm.scorecards.evaluator import FormulaError, parse
 from prm.scorecards.models import (
     KPI,
@@ -107,10 +108,13 @@ def _template_parts(template: ScorecardTemplate):
     return lines, bands
 
 
-def _applicable(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
-    queryset = access.unrestricted(Partner).filter(
-        types__in=list(template.partner_types.values_list("code", flat=True))
+def applicable(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
+    """The partners the template applies to (by partner type), each once: a semi-join,
+    which the database estimates well when it is a subquery of the observations' query."""
+    typed = Partner.types.through.objects.filter(
+        partnertype_id__in=list(template.partner_types.values_list("code", flat=True))
     )
+    queryset = access.unrestricted(Partner).filter(pk__in=typed.values("partner_id"))
     if partner_ids is not None:
         queryset = queryset.filter(pk__in=list(partner_ids))
     return queryset
@@ -118,8 +122,8 @@ def _applicable(template: ScorecardTemplate, partner_ids: Iterable[int] | None =
 
 def applicable_partners(template: ScorecardTemplate, partner_ids: Iterable[int] | None = None):
     """(id, tier_id) of the partners the template applies to (by partner type)."""
-    queryset = _applicable(template, partner_ids)
-    return list(queryset.order_by("pk").values_list("pk", "tier_id").distinct())
+    queryset = applicable(template, partner_ids)
+    return list(queryset.order_by("pk").values_list("pk", "tier_id"))
 
 
 def _targets(kpi_ids: list[int], partner_ids: list[int] | None):
@@ -167,16 +171,41 @@ def _static(kpi: KPI, weight: Decimal) -> dict:
 @dataclass(frozen=True)
 class _Scored:
     """One partner's figures: per KPI line (value, target, floor, target source, score,
-    inputs), then the weighted total and the standing band reached."""
+    inputs), then the weighted total and the standing band reached; ``values`` are the
+    inputs of every line, by metric code in alphabetical order."""
 
     lines: tuple[tuple, ...]
     effective: tuple[Decimal, ...]
     total: Decimal | None
     band: scoring.Band | None
+    values: tuple[Decimal | None, ...] = ()
 
     def digest(self, template_digest: str) -> str:
-        text = f"{template_digest}|{self.lines!r}|{self.effective!r}|{self.total!r}"
-        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+        """md5 of what the figures are computed from — the template's digest, the metric
+        values and each line's target, floor and target source — as text that
+        ``prm.scorecards.sql`` makes the same way. (Scores follow from these; the score
+        and standing are compared by themselves too.)"""
+        texts = [template_digest, *(fixed(value) for value in self.values)]
+        for _value, target, floor, source, _score, _inputs in self.lines:
+            texts += [fixed(target), fixed(floor), source]
+        return hashlib.md5("|".join(texts).encode(), usedforsecurity=False).hexdigest()
+
+
+def codes_of(lines: list[_Line]) -> list[str]:
+    """The metric codes a template's formulas read, in alphabetical order."""
+    return sorted({name for line in lines for name in line.names})
+
+
+_WIDE = decimal.Context(prec=80)
+
+
+def fixed(number: Decimal | None) -> str:
+    """A number in a digest: 4 decimals rounded half up (PostgreSQL's ``round``), no
+    negative zero; empty for no data."""
+    if number is None:
+        return ""
+    rounded = number.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP, context=_WIDE)
+    return format(rounded.copy_abs() if rounded == 0 else rounded, "f")
 
 
 def score_one(lines: list[_Line], bands, partner: int, tier, values, targets) -> _Scored:
@@ -192,7 +221,9 @@ def score_one(lines: list[_Line], bands, partner: int, tier, values, targets) ->
             else None
         )
         if value is not None:
-            value = None if abs(value) >= VALUE_LIMIT else value.quantize(FOUR_PLACES)
+            value = (
+                None if abs(value) >= VALUE_LIMIT else value.quantize(FOUR_PLACES, ROUND_HALF_UP)
+            )
         target, floor, source = _target_for(kpi, partner, tier, targets)
         if kpi.scoring == ScoringRule.BANDS:
             score = scoring.band_score(value, kpi.bands or [])
@@ -201,7 +232,9 @@ def score_one(lines: list[_Line], bands, partner: int, tier, values, targets) ->
         pairs.append((score, line.weight))
         rows.append((value, target, floor, source, score, inputs))
     total, effective = scoring.weigh(pairs)
-    return _Scored(tuple(rows), tuple(effective), total, scoring.standing_for(total, bands))
+    band = scoring.standing_for(total, bands)
+    inputs = tuple(values.get((partner, code)) for code in codes_of(lines))
+    return _Scored(tuple(rows), tuple(effective), total, band, inputs)
 
 
 def snapshot_of(lines: list[_Line], scored: _Scored, template) -> dict:
@@ -253,12 +286,23 @@ def recompute(
     if not partners:
         return report
     ids = [pk for pk, _tier in partners] if partner_ids is not None else None
+    if ids is None and sql.available():
+        flagged = sql.changed_partners(template, period, lines, bands, template_digest)
+        if flagged is not None and len(flagged) < len(partners):
+            report.unchanged = len(partners) - len(flagged)
+            if progress:
+                progress(report.unchanged)
+            if not flagged:
+                return report
+            wanted = set(flagged)
+            partners = [each for each in partners if each[0] in wanted]
+            ids = flagged
     codes = set()
     for line in lines:
         if line.formula is not None:
             codes |= set(line.formula.names)
     # Only the template's partners are aggregated: a subquery for a full run.
-    readers = ids if ids is not None else _applicable(template).values("pk")
+    readers = ids if ids is not None else applicable(template).values("pk")
     values = values_for(metric_codes=codes, partner_ids=readers, period=period) if codes else {}
     targets = _targets([line.kpi.pk for line in lines], ids)
     stored = access.unrestricted(ScorecardResult).filter(

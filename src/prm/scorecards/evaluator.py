@@ -33,6 +33,7 @@ FUNCTIONS = ("min", "max", "abs", "round", "if")
 # codes start with a letter, so it cannot clash) and every position stays where it was.
 _IF = re.compile(r"(?<![A-Za-z0-9_])if(?=\s*\()")
 _IF_NAME = "_f"
+IF_NAME = _IF_NAME  # for compilers of the syntax tree
 # One character each way, so positions are kept as well.
 _SYMBOLS = str.maketrans({"\u00d7": "*", "\u00f7": "/", "\u2212": "-"})
 
@@ -380,6 +381,13 @@ def parse(formula: str, known: set[str] | frozenset[str] | None = None) -> Formu
             0,
         ) from None
     return Formula(text=formula, names=frozenset(compiler.names), _run=run)
+
+
+def syntax_tree(formula: str) -> ast.Expression:
+    """The checked syntax tree of ``formula`` (refused as :func:`parse` refuses it), for
+    the compiler to SQL (``prm.scorecards.sql``). ``if(`` appears as a call of ``IF_NAME``."""
+    parse(formula)
+    return ast.parse(_prepare(formula), mode="eval")
 
 
 @functools.lru_cache(maxsize=512)

@@ -1,5 +1,7 @@
 """Scoring rules, weights and standing bands: pure functions, no database.
 
+Scores and weights are rounded half up (반올림), as PostgreSQL's ``round`` does.
+
 - Linear: the floor scores 0, the target scores 100, in between on a straight line, capped
   to 0…100. For "higher is better" the floor defaults to 0; for "lower is better" it
   defaults to twice the target (a lead time twice as long as the target scores 0).
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
 
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +41,9 @@ def _number(value) -> Decimal | None:
     return number
 
 
-def _cap(score: Decimal) -> Decimal:
-    return min(HUNDRED, max(ZERO, score)).quantize(CENT)
+def cap(score: Decimal) -> Decimal:
+    """A score kept within 0…100, to the cent."""
+    return min(HUNDRED, max(ZERO, score)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def linear_score(
@@ -53,11 +56,11 @@ def linear_score(
         floor = target * 2 if floor is None else floor
         if floor == target:
             return HUNDRED.quantize(CENT) if value <= target else ZERO.quantize(CENT)
-        return _cap((floor - value) / (floor - target) * HUNDRED)
+        return cap((floor - value) / (floor - target) * HUNDRED)
     floor = ZERO if floor is None else floor
     if floor == target:
         return HUNDRED.quantize(CENT) if value >= target else ZERO.quantize(CENT)
-    return _cap((value - floor) / (target - floor) * HUNDRED)
+    return cap((value - floor) / (target - floor) * HUNDRED)
 
 
 def band_score(value: Decimal | None, bands: Sequence[dict]) -> Decimal | None:
@@ -66,7 +69,7 @@ def band_score(value: Decimal | None, bands: Sequence[dict]) -> Decimal | None:
     for band in bands:
         low, high = _number(band.get("min")), _number(band.get("max"))
         if (low is None or value >= low) and (high is None or value < high):
-            return _cap(_number(band["score"]))
+            return cap(_number(band["score"]))
     return None
 
 
@@ -220,8 +223,10 @@ def weigh(lines: Sequence[tuple[Decimal | None, Decimal]]) -> tuple[Decimal | No
     if remaining == 0:
         return None, [ZERO for _line in lines]
     effective = [
-        (w / remaining * HUNDRED).quantize(Decimal("0.0001")) if s is not None else ZERO
+        (w / remaining * HUNDRED).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        if s is not None
+        else ZERO
         for s, w in lines
     ]
     total = sum((s * w for s, w in lines if s is not None), ZERO) / remaining
-    return total.quantize(CENT), effective
+    return total.quantize(CENT, rounding=ROUND_HALF_UP), effective

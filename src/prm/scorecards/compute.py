@@ -4,8 +4,10 @@ The number of queries does not depend on the number of partners: the metric valu
 partners come from one call of ``prm.metrics.selectors.values_for`` (the template's
 partners as a subquery); existing results are read once, as plain values; new results are
 inserted and changed ones updated in batches (audited through the bulk signals). A result
-is compared by a digest of what varies between partners (values, targets, scores), so a
-result whose inputs did not change is left alone and no snapshot is built for it. Each
+is compared by its score, standing and a digest of what it is computed from (metric
+values, targets, the template), so a result whose inputs did not change is left alone and
+no snapshot is built for it. On PostgreSQL a full run first asks one statement which
+partners' results may have changed (``prm.scorecards.sql``) and computes only those. Each
 stored result carries its snapshot (template, weights, targets, formulas, inputs, and the
 KPI lines read by ``ScorecardResult.lines``), so changing a template later never changes an
 old period.

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prm.core import access
-from prm.metrics.models import Metric, Rollup
+from prm.metrics.models import Metric, Observation, Rollup
 from prm.metrics.periods import Period
 from prm.scorecards import compute, services, sql
 from prm.scorecards.evaluator import parse
@@ -128,6 +128,21 @@ def test_nothing_is_flagged_after_a_computation_and_a_change_flags_its_partner(v
     access.unrestricted(Target).filter(tier__isnull=False).update(target=Decimal(60))
     gold = sorted(p.pk for p in partners if p.tier_id)
     assert _filtered(template) == sorted({partners[1].pk, *gold})
+
+
+def test_with_one_kind_of_observation_per_metric_the_roll_up_takes_the_short_path(
+    varied, monkeypatch
+):
+    template, partners, _kpis = varied
+    codes = [code for code in CODES if code != "flast"]
+    ids = list(access.unrestricted(Metric).filter(code__in=codes).values_list("pk", flat=True))
+    assert not sql._one_kind_each(ids, Q3)  # days beside months
+    access.unrestricted(Observation).filter(period_kind="day").delete()
+    assert sql._one_kind_each(ids, Q3)
+    _python_only(monkeypatch, template)
+    assert _filtered(template) == []
+    observe(partners[3], "favg", "2026-08", 2)
+    assert _filtered(template) == [partners[3].pk]
 
 
 def test_recompute_through_the_filter_stores_what_python_alone_stores(varied, monkeypatch):

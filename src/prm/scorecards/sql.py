@@ -137,15 +137,31 @@ def _metrics(lines) -> dict[int, Metric]:
     return found
 
 
-def _plain(pk: int, metric: Metric) -> str:
-    """A metric's value before rounding (``values_for``'s ``plain``), from ``a<pk>``: the
-    [rank, total, count] of the coarsest kind observed, or the latest value for LAST."""
+def _plain(pk: int, metric: Metric, single: bool) -> str:
+    """A metric's value before rounding (``values_for``'s ``plain``) from ``a<pk>``: the
+    value itself when each metric has one kind of observation in the period (``single``),
+    else the [rank, total, count] of the coarsest kind; the latest value for LAST."""
     chosen = f"a{pk}"
-    if metric.rollup == Rollup.LAST:
+    if metric.rollup == Rollup.LAST or single:
         return chosen
     if metric.rollup == Rollup.SUM:
         return f"{chosen}[2]"
     return f"CASE WHEN {chosen}[3] = 1 THEN {chosen}[2] ELSE {chosen}[2] / {chosen}[3] END"
+
+
+def _one_kind_each(metric_ids: list[int], period: Period) -> bool:
+    """Whether no metric has observations of two kinds in the period (an index probe per
+    metric and kind): the usual case, where the roll-up has no kind to choose."""
+    table = Observation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m FROM unnest(%s::int[]) m, unnest(%s::text[]) k, LATERAL ("
+            f"SELECT 1 FROM {table} o WHERE o.metric_id = m AND o.period_kind = k "
+            "AND o.period_start >= %s AND o.period_start <= %s LIMIT 1) found "
+            "GROUP BY m HAVING COUNT(*) > 1",
+            [metric_ids, period.finer_or_equal_kinds(), period.start, period.end],
+        )
+        return cursor.fetchone() is None
 
 
 def _values(metrics: dict[int, Metric], params: Params, period: Period) -> tuple[list[str], dict]:
@@ -157,28 +173,39 @@ def _values(metrics: dict[int, Metric], params: Params, period: Period) -> tuple
     rank = " ".join(f"WHEN '{kind.value}' THEN {g}" for kind, g in GRANULARITY.items())
     start, end = params(period.start, "date"), params(period.end, "date")
     kinds = params(period.finer_or_equal_kinds(), "text[]")
-    ctes = [
-        f"""obs AS (
-  -- Kinds are never mixed: the greatest [rank, total, count] is the coarsest kind's.
-  SELECT o.partner_id, o.metric_id, ARRAY[CASE o.period_kind {rank} END, SUM(o.value), COUNT(*)]
-         AS chosen
+    summed = [pk for pk, m in metrics.items() if m.rollup != Rollup.LAST]
+    single = not summed or _one_kind_each(summed, period)
+    if single:
+        averaged = [pk for pk in summed if metrics[pk].rollup != Rollup.SUM]
+        chosen = (
+            f"CASE WHEN o.metric_id = ANY({params(averaged, 'int[]')}) "
+            "THEN SUM(o.value) / COUNT(*) ELSE SUM(o.value) END"
+        )
+        group = "o.partner_id, o.metric_id"
+    else:
+        # Kinds are never mixed: the greatest [rank, total, count] is the coarsest kind's.
+        chosen = f"ARRAY[CASE o.period_kind {rank} END, SUM(o.value), COUNT(*)]"
+        group = "o.partner_id, o.metric_id, o.period_kind"
+    ctes, pivots = [], []
+    if summed:
+        ctes.append(
+            f"""obs AS (
+  SELECT o.partner_id, o.metric_id, {chosen} AS chosen
   FROM {table} o
-  WHERE o.metric_id = ANY({params(list(metrics), "int[]")}) AND o.period_kind = ANY({kinds})
+  WHERE o.metric_id = ANY({params(summed, "int[]")}) AND o.period_kind = ANY({kinds})
     AND o.period_start >= {start} AND o.period_start <= {end}
     AND o.partner_id IN (SELECT id FROM part)
-  GROUP BY o.partner_id, o.metric_id, o.period_kind
+  GROUP BY {group}
 )"""
-    ]
-    pivots = [
-        "pivot AS (SELECT partner_id, "
-        + ", ".join(
-            f"MAX(chosen) FILTER (WHERE metric_id = {int(pk)}) AS a{int(pk)}"
-            for pk, m in metrics.items()
-            if m.rollup != Rollup.LAST
         )
-        + " FROM obs GROUP BY partner_id)"
-    ]
-    joins = "LEFT JOIN pivot ON pivot.partner_id = part.id"
+        pivots.append(
+            "pivot AS (SELECT partner_id, "
+            + ", ".join(
+                f"MAX(chosen) FILTER (WHERE metric_id = {int(pk)}) AS a{int(pk)}" for pk in summed
+            )
+            + " FROM obs GROUP BY partner_id)"
+        )
+    joins = "LEFT JOIN pivot ON pivot.partner_id = part.id" if summed else ""
     last_ids = [pk for pk, m in metrics.items() if m.rollup == Rollup.LAST]
     if last_ids:
         # The latest observation of the coarsest kind there is, as values_for takes it.
@@ -203,10 +230,10 @@ def _values(metrics: dict[int, Metric], params: Params, period: Period) -> tuple
     ctes += pivots
     columns, selected = {}, []
     for pk, metric in metrics.items():
-        value = _plain(pk, metric)
+        value = _plain(pk, metric, single)
         if metric.rollup == Rollup.RATIO and metric.numerator_id and metric.denominator_id:
-            top = _plain(metric.numerator_id, metrics[metric.numerator_id])
-            bottom = _plain(metric.denominator_id, metrics[metric.denominator_id])
+            top = _plain(metric.numerator_id, metrics[metric.numerator_id], single)
+            bottom = _plain(metric.denominator_id, metrics[metric.denominator_id], single)
             value = (
                 f"CASE WHEN {top} IS NOT NULL AND {bottom} IS NOT NULL THEN "
                 f"{top} / NULLIF({bottom}, 0) * {params(str(metric.multiplier))} ELSE {value} END"
@@ -330,17 +357,18 @@ def statement(template, period: Period, lines, bands, template_digest: str) -> t
         f"CASE WHEN score{i} IS NULL THEN 0 ELSE {w} END" for i, w in enumerate(weights)
     )
     weighted = " + ".join(f"coalesce(score{i} * {w}, 0)" for i, w in enumerate(weights))
-    total = "round(weighted / remaining, 2)"
+    total = "total"
     ctes = [
         f"part(id, tier_id) AS NOT MATERIALIZED ({part_sql})",
         *value_ctes,
         _own_targets(lines, params),
         f"lines AS MATERIALIZED (SELECT vals.*, {', '.join(targets)} "
         "FROM vals LEFT JOIN own ON own.partner_id = vals.partner_id)",
-        f"valued AS (SELECT lines.*, {', '.join(values)} FROM lines)",
+        f"valued AS MATERIALIZED (SELECT lines.*, {', '.join(values)} FROM lines)",
         f"scored AS MATERIALIZED (SELECT valued.*, {scores} FROM valued)",
-        f"weighed AS (SELECT scored.*, NULLIF({remaining}, 0) AS remaining, "
-        f"{weighted} AS weighted FROM scored)",
+        f"weighed AS MATERIALIZED (SELECT w.*, round(weighted / remaining, 2) AS total FROM ("
+        f"SELECT scored.*, NULLIF({remaining}, 0) AS remaining, {weighted} AS weighted "
+        "FROM scored) w)",
     ]
     # The digest's text, in compute._Scored.digest's order. Values are rounded already.
     texts = [params(template_digest, "text")]
@@ -367,7 +395,7 @@ def statement(template, period: Period, lines, bands, template_digest: str) -> t
     )
     sql = f"""WITH {", ".join(ctes)}
 SELECT w.partner_id FROM (
-  SELECT partner_id, {total} AS total, {standing} AS standing,
+  SELECT partner_id, total, {standing} AS standing,
          md5(concat_ws('|', {", ".join(texts)})) AS digest
   FROM weighed
 ) w

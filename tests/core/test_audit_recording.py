@@ -37,6 +37,17 @@ def test_bulk_update_is_recorded_per_row(db, admin_user):
     assert all(e.changes["region"] == ["", "제주"] and e.channel == "job" for e in updates)
 
 
+def test_bulk_update_records_one_entry_per_changed_row(db, admin_user):
+    first, second = make_partner(region="서울"), make_partner(region="부산")
+    first.region, second.region = "제주", "부산"
+    with acting(admin_user, Channel.JOB):
+        access.unrestricted(Partner).bulk_update([first, second], ["region"])
+    updates = entries(action=AuditAction.UPDATE, changes__has_key="region")
+    assert [(e.object_id, e.changes["region"]) for e in updates] == [
+        (str(first.pk), ["서울", "제주"])
+    ]
+
+
 def test_bulk_create_and_queryset_delete_are_recorded(db):
     partner = make_partner()
     created = Contact.objects.bulk_create(

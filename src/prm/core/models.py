@@ -70,18 +70,10 @@ class AccessQuerySet(models.QuerySet):
     bulk_create.alters_data = True
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        names = [self.model._meta.get_field(name).attname for name in fields]
-        with transaction.atomic(using=self.db):
-            stored = self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs])
-            before = {row.pop("pk"): row for row in stored.values("pk", *names)}
-            count = super().bulk_update(objs, fields, *args, **kwargs)
-            changes = [
-                (obj.pk, before.get(obj.pk, {}), {n: getattr(obj, n) for n in names})
-                for obj in objs
-            ]
-            bulk_updated.send(sender=self.model, changes=changes, using=self.db)
-        return count
+        # Django updates each batch through ``update()`` above, which records every
+        # changed row once.
+        self._require_checked()
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
     bulk_update.alters_data = True
 

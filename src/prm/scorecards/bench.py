@@ -180,7 +180,11 @@ def command(cmd, options) -> None:
             cmd.stdout.write(f"Recomputing {tmpl}…")
             with_subscribers = tmpl is small
             first = _timed_recompute(tmpl, period, subscribers=with_subscribers)
-            again = _timed_recompute(tmpl, period, subscribers=with_subscribers)
+            # Best of 3, as the hand-written query is.
+            again = min(
+                (_timed_recompute(tmpl, period, subscribers=with_subscribers) for _ in range(3)),
+                key=lambda run: run[0],
+            )
             _change_some(ids[: len(ids) // 100], period)
             some = _timed_recompute(tmpl, period, subscribers=with_subscribers)
             results[name] = (first, again, some)
@@ -202,7 +206,7 @@ def command(cmd, options) -> None:
             f"{first[1]} | {_subs(first, tmpl_name=name)} |"
         )
         cmd.stdout.write(
-            f"| full recompute, nothing changed ({name}) | {count:,} | {again[0]:.2f} | "
+            f"| full recompute, nothing changed ({name}, best of 3) | {count:,} | {again[0]:.2f} | "
             f"{again[1]} | {_subs(again, tmpl_name=name)} |"
         )
         cmd.stdout.write(

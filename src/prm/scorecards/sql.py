@@ -357,7 +357,6 @@ def statement(template, period: Period, lines, bands, template_digest: str) -> t
         f"CASE WHEN score{i} IS NULL THEN 0 ELSE {w} END" for i, w in enumerate(weights)
     )
     weighted = " + ".join(f"coalesce(score{i} * {w}, 0)" for i, w in enumerate(weights))
-    total = "total"
     ctes = [
         f"part(id, tier_id) AS NOT MATERIALIZED ({part_sql})",
         *value_ctes,
@@ -381,8 +380,8 @@ def statement(template, period: Period, lines, bands, template_digest: str) -> t
     standing = "''"
     if bands:
         cases = " ".join(
-            f"WHEN {total} >= {params(str(b.min_score))} AND ({total} < {params(str(b.max_score))}"
-            f"{f' OR {total} = 100' if b.max_score == scoring.HUNDRED else ''}) "
+            f"WHEN total >= {params(str(b.min_score))} AND (total < {params(str(b.max_score))}"
+            f"{' OR total = 100' if b.max_score == scoring.HUNDRED else ''}) "
             f"THEN {params(b.standing, 'text')}"
             for b in bands
         )

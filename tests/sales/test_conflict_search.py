@@ -180,16 +180,16 @@ def test_a_short_name_made_of_a_common_word_is_found_by_its_one_edit_variants():
 MID_KEYS = ("수부제약엔지니어링", "빛선테크엔지니어", "daneworks", "tomologist")
 
 
-def _within_the_threshold(key: str, rng, tries: int) -> set[str]:
-    """Names one or two random insertions, deletions or substitutions away from ``key`` that
-    rapidfuzz rates at 88 or more (of ``tries`` drawn)."""
+def _within_the_threshold(key: str, rng, tries: int, most: int = 2) -> set[str]:
+    """Names one to ``most`` random insertions, deletions or substitutions away from ``key``
+    that rapidfuzz rates at 88 or more (of ``tries`` drawn)."""
     from rapidfuzz import fuzz
 
     alphabet = sorted(set(key)) + (["q", "z"] if key.isascii() else ["뷁", "똠"])
     names: set[str] = set()
     for _try in range(tries):
         name = list(key)
-        for _edit in range(rng.randint(1, 2)):
+        for _edit in range(rng.randint(1, most)):
             kind, position = rng.choice("ids"), rng.randrange(len(name))
             if kind == "i":
                 name.insert(rng.randint(0, len(name)), rng.choice(alphabet))
@@ -308,3 +308,95 @@ def test_look_alikes_sharing_the_common_word_are_not_read_however_many():
         scored.append(stats.scored)
     assert scored[0] == scored[1] == len(true_matches)
     assert len(search.exact_probes(key, 88)) <= 40
+
+
+# Keys of 11 to 14 characters: at 88 a name within the threshold is at most three insertions
+# or deletions away; each ends in a word thousands of names share.
+LONG_KEYS = ("tomologistics", "hanbitzyxwares", "수부제약정보엔지니어링", "한빛모빌리티인터내셔널")
+
+
+def test_every_name_within_three_edits_starts_near_the_left_half_or_ends_with_the_right():
+    """The halves search looks up names ending with the key's right half and names starting
+    with a shape of its left half: every name within the threshold is one or the other."""
+    import random
+    import re
+
+    rng = random.Random(11)
+    for key in LONG_KEYS:
+        assert search.max_edits(len(key), 88) == 3
+        probes = search.halves_probes(key, 88)
+        (right,) = [probe.anchor for probe in probes if probe.kind == "suffix"]
+        starts = [
+            re.compile(".".join(re.escape(piece) for piece in pieces) + ".+")
+            for probe, shapes in probes.items()
+            if probe.kind != "suffix"
+            for pieces in shapes
+        ]
+        names = _within_the_threshold(key, rng, 600, most=3)
+        assert len(names) > 100
+        for name in names:
+            ends_with_right = name.endswith(right)
+            assert ends_with_right or any(p.fullmatch(name) for p in starts), (key, name)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
+@pytest.mark.parametrize("key", LONG_KEYS)
+def test_every_name_within_three_edits_of_a_long_key_is_found(key):
+    import random
+
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
+
+    rng = random.Random(len(key))
+    # At most 60: the conflict check scores the 100 most similar candidates.
+    drawn = sorted(_within_the_threshold(key, rng, 300, most=3))
+    true_matches = set(rng.sample(drawn, min(60, len(drawn))))
+    # Three characters added, one in the left half and two in the right (88.0 exactly).
+    spread = key[:2] + "#" + key[2:7] + "#" + key[7:-1] + "#" + key[-1]
+    assert Indel.distance(key, spread) == 3 and fuzz.ratio(key, spread) >= 88
+    true_matches.add(spread)
+    ids = _accounts([*true_matches, *_common_word_lookalikes(key, 300, rng)])
+    candidates, how = search.similar_account_ids(key, limit=500, name_threshold=88)
+    assert how == "pg_trgm"
+    assert {ids[name] for name in true_matches} <= set(candidates)
+    found = conflicts.matching_accounts(conflicts.Customer(name=key))
+    assert {ids[name] for name in true_matches} <= set(found)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
+def test_a_long_match_under_the_trigram_threshold_is_found():
+    """Three edits spread inside a 13-character key leave under 0.37 of the trigrams shared,
+    which the trigram search would not read."""
+    key, name = "tomologistics", "tmoloogistcs"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity(%s, %s)", [key, name])
+        assert cursor.fetchone()[0] < search.trigram_threshold(88)
+    ids = _accounts([name])
+    found = conflicts.matching_accounts(conflicts.Customer(name=key))
+    assert set(found) == {ids[name]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
+def test_the_halves_search_does_the_same_work_whatever_the_look_alikes():
+    import random
+
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    key = "수부제약정보엔지니어링"
+    rng = random.Random(3)
+    ids = _accounts(_within_the_threshold(key, rng, 60, most=3))
+    lookalikes = _common_word_lookalikes(key, 1500, rng)
+    scored, added = [], 0
+    for total in (150, 1500):
+        _accounts(lookalikes[added:total])
+        added = total
+        stats = conflicts.SearchStats()
+        with CaptureQueriesContext(connections["default"]) as queries:
+            candidates, _how = search.similar_account_ids(key, limit=100, name_threshold=88)
+        found = conflicts.matching_accounts(conflicts.Customer(name=key), stats=stats)
+        assert set(candidates) == set(ids.values()) == set(found)
+        assert len(queries) == 1
+        scored.append(stats.scored)
+    assert scored[0] == scored[1] == len(ids)
+    assert len(search.halves_probes(key, 88)) <= 40

@@ -14,6 +14,11 @@ the whole table, so the number of candidates scored stays capped whatever the ta
   such as ``…엔지니어링`` costs a few dozen probes that read names of the right length
   sharing several of its characters, not every name with that word; they depend on the key
   alone.
+  A key allowing three (11-14 characters at 88) is looked up by halves (``halves_probes``):
+  names ending with its right half (the reverse index), and names starting with a shape of
+  its left half within two edits (the prefix index by their first characters, or the trigram
+  index for shapes starting with a wildcard), every look-up filtered by Levenshtein distance
+  (``fuzzystrmatch``, migration ``0007_account_key_levenshtein``).
   Longer keys: ``pg_trgm`` GIN indexes on ``name_key`` and ``alias_keys``; ``name_key % key``
   ordered by similarity. Aliases always by ``key <% alias_keys`` ordered by word similarity.
   Each part is limited (migrations ``0003_account_trigram_search`` and
@@ -73,6 +78,7 @@ _SQLITE_TEARDOWN = (
 )
 _PG_SETUP = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch",
     "CREATE INDEX IF NOT EXISTS sales_account_name_key_trgm "
     "ON sales_account USING gin (name_key gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS sales_account_alias_keys_trgm "
@@ -208,8 +214,11 @@ _TRIGRAM_NAMES = (
 
 def _postgres(key: str, limit: int, name_threshold: float) -> list[int]:
     threshold = trigram_threshold(name_threshold)
-    if max_edits(len(key), name_threshold) <= EXACT_EDITS:
+    edits = max_edits(len(key), name_threshold)
+    if edits <= EXACT_EDITS:
         names, params = _exact(key, name_threshold)
+    elif edits <= HALVES_EDITS:
+        names, params = _halves(key, name_threshold)
     else:
         names, params = _TRIGRAM_NAMES, [key, key]
     # One round trip: the thresholds the ``%`` and ``<%`` operators read are set for this
@@ -347,6 +356,89 @@ def _exact(key: str, name_threshold: float) -> tuple[str, list]:
         else:
             params.append("%" + _like(probe.anchor) + "%")
         params.append(["_".join(_like(piece) for piece in pieces) for pieces in shapes])
+    found = " UNION ".join(parts)  # fixed fragments only; every value is a parameter
+    sql = f"SELECT id FROM ({found}) AS found ORDER BY similarity(name_key, %s) DESC, id"  # noqa: S608
+    return sql, [*params, key]
+
+
+# --- keys the threshold allows three insertions and deletions, looked up by halves ---
+
+# Keys within this many insertions and deletions of every name the threshold admits (and more
+# than EXACT_EDITS) are looked up by halves; longer ones by trigrams.
+HALVES_EDITS = 3
+
+
+def left_shapes(left: str, edits: int) -> set[tuple[str, ...]]:
+    """The shapes of every start of a name within ``edits`` insertions and deletions of
+    ``left`` and followed by more characters, as the literal pieces between single-character
+    wildcards. Keeping or substituting a character is a deletion and an insertion at one
+    place, and a wildcard at the end is what follows, so only ``edits`` edits in all are
+    needed; trailing wildcards are dropped (the name goes on anyway)."""
+    shapes: set[tuple[str, ...]] = set()
+    for deleted in range(min(edits, len(left)) + 1):
+        for gone in combinations(range(len(left)), deleted):
+            kept = "".join(c for i, c in enumerate(left) if i not in gone)
+            for slots in combinations_with_replacement(range(len(kept) + 1), edits - deleted):
+                bounds = (0, *slots, len(kept))
+                pieces = [kept[a:b] for a, b in pairwise(bounds)]
+                while len(pieces) > 1 and not pieces[-1]:
+                    pieces.pop()
+                shapes.add(tuple(pieces))
+    return shapes
+
+
+def _left_probe(pieces: tuple[str, ...]) -> Probe:
+    """Names starting with a shape: by its first (up to three) characters through the prefix
+    index; a shape starting with a wildcard by itself, in one scan of the trigram index for
+    all of them (their literal pieces give the trigrams)."""
+    if pieces[0]:
+        return Probe("prefix", pieces[0][:PREFIX_ANCHOR])
+    return Probe("inner")
+
+
+def halves_probes(key: str, name_threshold: float) -> dict[Probe, list[tuple[str, ...]]]:
+    """The index look-ups that find every name within ``name_threshold`` of ``key`` when
+    that allows ``HALVES_EDITS`` insertions and deletions. Split the key in halves: a name
+    that far away either ends with the right half unchanged, or starts with something within
+    ``HALVES_EDITS - 1`` of the left half. The first is one look-up of the suffix index; the
+    second, the shapes of the left half grouped by the index look-up that finds them."""
+    half = len(key) // 2
+    left, right = key[:half], key[half:]
+    probes: dict[Probe, list[tuple[str, ...]]] = {Probe("suffix", right): [("", right)]}
+    for pieces in sorted(left_shapes(left, HALVES_EDITS - 1)):
+        probes.setdefault(_left_probe(pieces), []).append(pieces)
+    return probes
+
+
+# Every look-up keeps only names of an allowed length within the edits (fuzzystrmatch's
+# Levenshtein distance with a substitution counting two is the insertions and deletions).
+_HALVES_SQL = {
+    "prefix": "SELECT id, name_key FROM sales_account WHERE name_key LIKE %s "
+    "AND name_key LIKE ANY(%s) AND char_length(name_key) = ANY(%s) "
+    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s",
+    "suffix": "SELECT id, name_key FROM sales_account WHERE reverse(name_key) LIKE %s "
+    "AND char_length(name_key) = ANY(%s) "
+    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s",
+    # The length is no index condition here: the trigram index alone reads fewer rows.
+    "inner": "SELECT id, name_key FROM sales_account WHERE name_key LIKE ANY(%s) "
+    "AND char_length(name_key) + 0 = ANY(%s) "
+    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s",
+}
+
+
+def _halves(key: str, name_threshold: float) -> tuple[str, list]:
+    lengths = sorted(allowed_edits(len(key), name_threshold))
+    within = [lengths, key, HALVES_EDITS, HALVES_EDITS]
+    parts, params = [], []
+    for probe, shapes in halves_probes(key, name_threshold).items():
+        parts.append(_HALVES_SQL[probe.kind])
+        if probe.kind == "suffix":
+            params.append(_like(probe.anchor[::-1]) + "%")
+        else:
+            if probe.kind == "prefix":
+                params.append(_like(probe.anchor) + "%")
+            params.append(["_".join(_like(piece) for piece in pieces) + "%" for pieces in shapes])
+        params += within
     found = " UNION ".join(parts)  # fixed fragments only; every value is a parameter
     sql = f"SELECT id FROM ({found}) AS found ORDER BY similarity(name_key, %s) DESC, id"  # noqa: S608
     return sql, [*params, key]

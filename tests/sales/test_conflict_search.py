@@ -268,11 +268,19 @@ def test_every_name_within_two_edits_of_a_mid_length_key_is_found(key):
     assert {ids[name] for name in true_matches} <= set(found)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact search")
-def test_a_match_the_trigram_threshold_would_miss_is_found():
-    """One character dropped and another added elsewhere: 88.9 by rapidfuzz, but only a third
-    of the trigrams shared, under the similarity threshold the trigram search uses."""
-    key, name = "빛선테크엔지니어링", "빛선테크엔니어똠링"
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact searches")
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        # One character dropped and another added elsewhere: 88.9 by rapidfuzz, but only a
+        # third of the trigrams shared (the exact search of keys within two edits).
+        ("빛선테크엔지니어링", "빛선테크엔니어똠링"),
+        # Three edits spread inside a 13-character key (the search by halves).
+        ("tomologistics", "tmoloogistcs"),
+    ],
+)
+def test_a_match_the_trigram_threshold_would_miss_is_found(key, name):
+    """A name within the threshold that shares too few trigrams for the trigram search."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT similarity(%s, %s)", [key, name])
         assert cursor.fetchone()[0] < search.trigram_threshold(88)
@@ -281,22 +289,14 @@ def test_a_match_the_trigram_threshold_would_miss_is_found():
     assert set(found) == {ids[name]}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact search")
-def test_look_alikes_sharing_the_common_word_are_not_read_however_many():
-    """The exact search reads only the names within the threshold, in one query whose index
-    look-ups depend on the key alone: ten times the look-alikes, the same work."""
-    import random
-
+def _same_work_however_many(key: str, ids: dict, lookalikes: list[str], sizes) -> None:
+    """Add look-alikes up to each of ``sizes``: the search stays one query that finds exactly
+    the accounts ``ids`` and scores as many whatever the number of look-alikes."""
     from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
-    key = "수부제약엔지니어링"
-    rng = random.Random(2)
-    true_matches = _within_the_threshold(key, rng, 40)
-    ids = _accounts(true_matches)
-    lookalikes = _common_word_lookalikes(key, 2000, rng)
     scored, added = [], 0
-    for total in (200, 2000):
+    for total in sizes:
         _accounts(lookalikes[added:total])
         added = total
         stats = conflicts.SearchStats()
@@ -306,7 +306,19 @@ def test_look_alikes_sharing_the_common_word_are_not_read_however_many():
         assert set(candidates) == set(ids.values()) == set(found)
         assert len(queries) == 1
         scored.append(stats.scored)
-    assert scored[0] == scored[1] == len(true_matches)
+    assert scored == [len(ids)] * len(sizes)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exact search")
+def test_look_alikes_sharing_the_common_word_are_not_read_however_many():
+    """The exact search reads only the names within the threshold, in one query whose index
+    look-ups depend on the key alone: ten times the look-alikes, the same work."""
+    import random
+
+    key = "수부제약엔지니어링"
+    rng = random.Random(2)
+    ids = _accounts(_within_the_threshold(key, rng, 40))
+    _same_work_however_many(key, ids, _common_word_lookalikes(key, 2000, rng), (200, 2000))
     assert len(search.exact_probes(key, 88)) <= 40
 
 
@@ -364,39 +376,11 @@ def test_every_name_within_three_edits_of_a_long_key_is_found(key):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
-def test_a_long_match_under_the_trigram_threshold_is_found():
-    """Three edits spread inside a 13-character key leave under 0.37 of the trigrams shared,
-    which the trigram search would not read."""
-    key, name = "tomologistics", "tmoloogistcs"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT similarity(%s, %s)", [key, name])
-        assert cursor.fetchone()[0] < search.trigram_threshold(88)
-    ids = _accounts([name])
-    found = conflicts.matching_accounts(conflicts.Customer(name=key))
-    assert set(found) == {ids[name]}
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
 def test_the_halves_search_does_the_same_work_whatever_the_look_alikes():
     import random
-
-    from django.db import connections
-    from django.test.utils import CaptureQueriesContext
 
     key = "수부제약정보엔지니어링"
     rng = random.Random(3)
     ids = _accounts(_within_the_threshold(key, rng, 60, most=3))
-    lookalikes = _common_word_lookalikes(key, 1500, rng)
-    scored, added = [], 0
-    for total in (150, 1500):
-        _accounts(lookalikes[added:total])
-        added = total
-        stats = conflicts.SearchStats()
-        with CaptureQueriesContext(connections["default"]) as queries:
-            candidates, _how = search.similar_account_ids(key, limit=100, name_threshold=88)
-        found = conflicts.matching_accounts(conflicts.Customer(name=key), stats=stats)
-        assert set(candidates) == set(ids.values()) == set(found)
-        assert len(queries) == 1
-        scored.append(stats.scored)
-    assert scored[0] == scored[1] == len(ids)
+    _same_work_however_many(key, ids, _common_word_lookalikes(key, 1500, rng), (150, 1500))
     assert len(search.halves_probes(key, 88)) <= 40

@@ -28,6 +28,23 @@ ZERO = Decimal("0")
 # -- rolled-up values ------------------------------------------------------------------
 
 
+def metrics_with_parts(codes: Iterable[str]) -> dict[int, Metric]:
+    """The metrics of ``codes`` by id, and the numerator and denominator of each that is a
+    ratio (its value is computed from theirs)."""
+    found = {
+        metric.pk: metric
+        for metric in access.unrestricted(Metric)
+        .filter(code__in=set(codes))
+        .select_related("numerator", "denominator")
+    }
+    for metric in list(found.values()):
+        if metric.rollup == Rollup.RATIO:
+            for part in (metric.numerator, metric.denominator):
+                if part is not None:
+                    found.setdefault(part.pk, part)
+    return found
+
+
 def values_for(
     *,
     metric_codes: Iterable[str],
@@ -49,20 +66,10 @@ def values_for(
     codes = set(metric_codes)
     if not codes:
         return {}
-    metrics = list(
-        access.unrestricted(Metric)
-        .filter(code__in=codes)
-        .select_related("numerator", "denominator")
-    )
+    needed = metrics_with_parts(codes)
+    metrics = [metric for metric in needed.values() if metric.code in codes]
     if not metrics:
         return {}
-    needed: dict[int, Metric] = {}
-    for metric in metrics:
-        needed[metric.pk] = metric
-        if metric.rollup == Rollup.RATIO:
-            for part in (metric.numerator, metric.denominator):
-                if part is not None:
-                    needed[part.pk] = part
     queryset = access.unrestricted(Observation).filter(
         metric_id__in=list(needed),
         period_kind__in=period.finer_or_equal_kinds(),

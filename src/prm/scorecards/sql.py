@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, transaction
 from prm.core import access
 from prm.metrics.models import Metric, Observation, Rollup
 from prm.metrics.periods import GRANULARITY, Period
+from prm.metrics.selectors import metrics_with_parts
 from prm.scorecards import scoring
 from prm.scorecards.evaluator import IF_NAME, syntax_tree
 from prm.scorecards.models import ScorecardResult, ScoringRule, Target
@@ -118,23 +119,6 @@ class FormulaSQL:
         missing = " OR ".join(f"{a} IS NULL" for a in args)
         pick = "LEAST" if name == "min" else "GREATEST"
         return f"(CASE WHEN {missing} THEN NULL ELSE {pick}({', '.join(args)}) END)"
-
-
-def _metrics(lines) -> dict[int, Metric]:
-    """The metrics the formulas read, and the parts of those that are ratios."""
-    codes = {name for line in lines for name in line.names}
-    found = {
-        m.pk: m
-        for m in access.unrestricted(Metric)
-        .filter(code__in=codes)
-        .select_related("numerator", "denominator")
-    }
-    for metric in list(found.values()):
-        if metric.rollup == Rollup.RATIO:
-            for part in (metric.numerator, metric.denominator):
-                if part is not None:
-                    found.setdefault(part.pk, part)
-    return found
 
 
 def _plain(pk: int, metric: Metric, single: bool) -> str:
@@ -336,7 +320,7 @@ def statement(template, period: Period, lines, bands, template_digest: str) -> t
         applicable(template).values("pk", "tier_id").order_by().query.sql_with_params()
     )
     part_sql = part_sql % tuple(params(value, None) for value in part_params)
-    value_ctes, columns = _values(_metrics(lines), params, period)
+    value_ctes, columns = _values(metrics_with_parts(codes_of(lines)), params, period)
     formulas = FormulaSQL(columns, params)
     by_tier = defaultdict(dict)
     tier_targets = access.unrestricted(Target).filter(

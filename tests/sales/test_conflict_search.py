@@ -1,6 +1,8 @@
 """The candidate search behind conflict detection (``prm.sales.search``): the true fuzzy
 match is found among many look-alikes, and the number of accounts scored stays capped."""
 
+from itertools import pairwise
+
 import pytest
 from django.db import connection
 
@@ -275,8 +277,10 @@ def test_every_name_within_two_edits_of_a_mid_length_key_is_found(key):
         # One character dropped and another added elsewhere: 88.9 by rapidfuzz, but only a
         # third of the trigrams shared (the exact search of keys within two edits).
         ("빛선테크엔지니어링", "빛선테크엔니어똠링"),
-        # Three edits spread inside a 13-character key (the search by halves).
+        # Three edits spread inside a 13-character key (the search by ends).
         ("tomologistics", "tmoloogistcs"),
+        # Four characters added along a 17-character key (the search by ends).
+        ("lusataelectronics", "lu#sata#elec#tron#ics"),
     ],
 )
 def test_a_match_the_trigram_threshold_would_miss_is_found(key, name):
@@ -322,51 +326,107 @@ def test_look_alikes_sharing_the_common_word_are_not_read_however_many():
     assert len(search.exact_probes(key, 88)) <= 40
 
 
-# Keys of 11 to 14 characters: at 88 a name within the threshold is at most three insertions
-# or deletions away; each ends in a word thousands of names share.
-LONG_KEYS = ("tomologistics", "hanbitzyxwares", "수부제약정보엔지니어링", "한빛모빌리티인터내셔널")
+# Keys of 11 to 29 characters: at 88 a name within the threshold is three to seven insertions
+# or deletions away; most end in a word thousands of names share.
+LONG_KEYS = (
+    "tomologistics",
+    "hanbitzyxwares",
+    "수부제약정보엔지니어링",
+    "한빛모빌리티인터내셔널",
+    "lusataelectronics",
+    "한빛모빌리티인터내셔널헬스케어",
+    "navilabselectronics",
+    "figaelectronicsnetworks",
+    "navinasolutionselectronics",
+)
 
 
-def test_every_name_within_three_edits_starts_near_the_left_half_or_ends_with_the_right():
-    """The halves search looks up names ending with the key's right half and names starting
-    with a shape of its left half: every name within the threshold is one or the other."""
-    import random
+def _spread(key: str, edits: int) -> str:
+    """The key with ``edits`` characters added at even intervals: every part of the key's
+    split takes some."""
+    step = len(key) / (edits + 1)
+    cuts = [0, *(round(step * (i + 1)) for i in range(edits)), len(key)]
+    return "#".join(key[a:b] for a, b in pairwise(cuts))
+
+
+def _at_the_limits(key: str) -> set[str]:
+    """For each part of the key's split, a name with one edit more than allowed in every
+    other part and the rest of the key's edits in that one (characters added; at the outer
+    edge of an end, past the characters its look-ups may skip): only that part's look-ups
+    can find it."""
+    parts = search.split(key, 88)
+    texts = [parts.left, parts.middle, parts.right]
+    taken = [parts.left_edits, parts.middle_edits, parts.right_edits]
+    names = set()
+    for part in (i for i, text in enumerate(texts) if text):
+        added = [edits + 1 if i != part and texts[i] else 0 for i, edits in enumerate(taken)]
+        added[part] = search.max_edits(len(key), 88) - sum(added)
+        if added[part] >= 0:
+            left, middle, right = added
+            names.add("#" * left + texts[0] + _spread(texts[1], middle) + texts[2] + "#" * right)
+    return names
+
+
+def _found_by_ends(key: str, name: str) -> bool:
+    """Whether a look-up of the search by ends reads ``name`` (before the Levenshtein
+    filter)."""
     import re
 
-    rng = random.Random(11)
-    for key in LONG_KEYS:
-        assert search.max_edits(len(key), 88) == 3
-        probes = search.halves_probes(key, 88)
-        (right,) = [probe.anchor for probe in probes if probe.kind == "suffix"]
-        starts = [
-            re.compile(".".join(re.escape(piece) for piece in pieces) + ".+")
-            for probe, shapes in probes.items()
-            if probe.kind != "suffix"
-            for pieces in shapes
-        ]
-        names = _within_the_threshold(key, rng, 600, most=3)
-        assert len(names) > 100
-        for name in names:
-            ends_with_right = name.endswith(right)
-            assert ends_with_right or any(p.fullmatch(name) for p in starts), (key, name)
+    if len(name) not in search.allowed_edits(len(key), 88):
+        return False
+    if any(probe.finds(name) for probe in search.end_probes(key, 88)):
+        return True
+    middles = [p.replace("%", ".*").replace("_", ".") for p in search.middle_patterns(key, 88)]
+    return any(re.fullmatch(middle, name) for middle in middles)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
 @pytest.mark.parametrize("key", LONG_KEYS)
-def test_every_name_within_three_edits_of_a_long_key_is_found(key):
+def test_every_name_within_the_threshold_of_a_long_key_is_read_by_an_end_or_the_middle(key):
+    """The search by ends looks up names starting with a shape of the key's left part, ending
+    with a shape of its right part, or (keys of six edits and more) containing a shape of
+    its middle: every name within the threshold is one of them."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    edits = search.max_edits(len(key), 88)
+    assert 3 <= edits <= search.ENDS_EDITS
+    rng = random.Random(len(key))
+    limits = _at_the_limits(key)
+    assert all(fuzz.ratio(key, name) >= 88 for name in limits)
+    names = _within_the_threshold(key, rng, 800, most=edits) | {_spread(key, edits), *limits}
+    assert len(names) > 100
+    for name in names:
+        assert _found_by_ends(key, name), (key, name)
+
+
+def test_the_parts_of_a_long_key_take_more_edits_together_than_the_key_allows():
+    """A name with more edits than each part takes is more than the key allows away."""
+    for key in LONG_KEYS:
+        parts = search.split(key, 88)
+        assert parts.left + parts.middle + parts.right == key
+        taken = [parts.left_edits, parts.middle_edits, parts.right_edits]
+        assert sum(edits + 1 for edits in taken) > search.max_edits(len(key), 88)
+        assert min(len(parts.left), len(parts.right)) - search.END_EDITS >= 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search by ends")
+@pytest.mark.parametrize("key", LONG_KEYS)
+def test_every_name_within_the_threshold_of_a_long_key_is_found(key):
     import random
 
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Indel
 
+    edits = search.max_edits(len(key), 88)
     rng = random.Random(len(key))
     # At most 60: the conflict check scores the 100 most similar candidates.
-    drawn = sorted(_within_the_threshold(key, rng, 300, most=3))
+    drawn = sorted(_within_the_threshold(key, rng, 300, most=edits))
     true_matches = set(rng.sample(drawn, min(60, len(drawn))))
-    # Three characters added, one in the left half and two in the right (88.0 exactly).
-    spread = key[:2] + "#" + key[2:7] + "#" + key[7:-1] + "#" + key[-1]
-    assert Indel.distance(key, spread) == 3 and fuzz.ratio(key, spread) >= 88
-    true_matches.add(spread)
+    # As many characters added as the threshold allows, spread over every part of the key.
+    spread = _spread(key, edits)
+    assert Indel.distance(key, spread) == edits and fuzz.ratio(key, spread) >= 88
+    true_matches |= {spread, *_at_the_limits(key)}
     ids = _accounts([*true_matches, *_common_word_lookalikes(key, 300, rng)])
     candidates, how = search.similar_account_ids(key, limit=500, name_threshold=88)
     assert how == "pg_trgm"
@@ -375,12 +435,12 @@ def test_every_name_within_three_edits_of_a_long_key_is_found(key):
     assert {ids[name] for name in true_matches} <= set(found)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's halves search")
-def test_the_halves_search_does_the_same_work_whatever_the_look_alikes():
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search by ends")
+@pytest.mark.parametrize("key", ["수부제약정보엔지니어링", "figaelectronicsnetworks"])
+def test_the_search_by_ends_does_the_same_work_whatever_the_look_alikes(key):
     import random
 
-    key = "수부제약정보엔지니어링"
     rng = random.Random(3)
-    ids = _accounts(_within_the_threshold(key, rng, 60, most=3))
+    ids = _accounts(_within_the_threshold(key, rng, 60, most=search.max_edits(len(key), 88)))
     _same_work_however_many(key, ids, _common_word_lookalikes(key, 1500, rng), (150, 1500))
-    assert len(search.halves_probes(key, 88)) <= 40
+    assert len(search.end_probes(key, 88)) <= 40

@@ -14,15 +14,19 @@ the whole table, so the number of candidates scored stays capped whatever the ta
   such as ``…엔지니어링`` costs a few dozen probes that read names of the right length
   sharing several of its characters, not every name with that word; they depend on the key
   alone.
-  A key allowing three (11-14 characters at 88) is looked up by halves (``halves_probes``):
-  names ending with its right half (the reverse index), and names starting with a shape of
-  its left half within two edits (the prefix index by their first characters, or the trigram
-  index for shapes starting with a wildcard), every look-up filtered by Levenshtein distance
-  (``fuzzystrmatch``, migration ``0007_account_key_levenshtein``).
+  A key allowing three to seven (11-29 characters at 88) is looked up by its ends
+  (``end_probes``): split in halves, a name within the threshold either starts with a shape
+  of the left half within two edits or ends with a shape of the right half within the rest
+  but one (for six and seven edits: thirds, or contains a shape of the middle, through the
+  trigram index). Each shape is read by a literal piece beginning within two characters of
+  its end, through B-tree indexes on the key's length and the key (or its reverse) past its
+  first zero, one or two characters, which hold the key: every look-up is filtered by
+  Levenshtein distance (``fuzzystrmatch``) in the index alone.
   Longer keys: ``pg_trgm`` GIN indexes on ``name_key`` and ``alias_keys``; ``name_key % key``
   ordered by similarity. Aliases always by ``key <% alias_keys`` ordered by word similarity.
-  Each part is limited (migrations ``0003_account_trigram_search`` and
-  ``0006_account_key_length_indexes``).
+  Each part is limited (migrations ``0003_account_trigram_search``,
+  ``0006_account_key_length_indexes``, ``0007_account_key_levenshtein`` and
+  ``0008_account_key_skip_indexes``).
 - SQLite: an FTS5 table with the ``trigram`` tokenizer (``sales_account_trgm``, external
   content on ``sales_account``, kept in step by triggers). The key's trigrams are read
   rarest first (their document counts come from an ``fts5vocab`` table): enough of them
@@ -90,6 +94,15 @@ _PG_SETUP = (
     "CREATE INDEX IF NOT EXISTS sales_account_name_key_length_reverse "
     "ON sales_account (char_length(name_key), reverse(name_key) text_pattern_ops) "
     "INCLUDE (id, name_key)",
+    # The same past the first (or last) one or two characters: the search by ends finds a
+    # name whose first characters are edited by the literal characters that follow.
+    *(
+        f"CREATE INDEX IF NOT EXISTS sales_account_name_key_length_{name}{skip} "
+        f"ON sales_account (char_length(name_key), substr({text}, {skip + 1}) "
+        "text_pattern_ops) INCLUDE (id, name_key)"
+        for name, text in (("skip", "name_key"), ("reverse_skip", "reverse(name_key)"))
+        for skip in (1, 2)
+    ),
 )
 # Superseded by the length-first indexes (migration sales.0006).
 _PG_OBSOLETE = (
@@ -101,6 +114,11 @@ _PG_TEARDOWN = (
     "DROP INDEX IF EXISTS sales_account_alias_keys_trgm",
     "DROP INDEX IF EXISTS sales_account_name_key_length",
     "DROP INDEX IF EXISTS sales_account_name_key_length_reverse",
+    *(
+        f"DROP INDEX IF EXISTS sales_account_name_key_length_{name}{skip}"
+        for name in ("skip", "reverse_skip")
+        for skip in (1, 2)
+    ),
     *_PG_OBSOLETE,
 )
 
@@ -217,8 +235,8 @@ def _postgres(key: str, limit: int, name_threshold: float) -> list[int]:
     edits = max_edits(len(key), name_threshold)
     if edits <= EXACT_EDITS:
         names, params = _exact(key, name_threshold)
-    elif edits <= HALVES_EDITS:
-        names, params = _halves(key, name_threshold)
+    elif edits <= ENDS_EDITS:
+        names, params = _ends(key, name_threshold)
     else:
         names, params = _TRIGRAM_NAMES, [key, key]
     # One round trip: the thresholds the ``%`` and ``<%`` operators read are set for this
@@ -361,11 +379,16 @@ def _exact(key: str, name_threshold: float) -> tuple[str, list]:
     return sql, [*params, key]
 
 
-# --- keys the threshold allows three insertions and deletions, looked up by halves ---
+# --- keys the threshold allows three to seven insertions and deletions, looked up by ends ---
 
-# Keys within this many insertions and deletions of every name the threshold admits (and more
-# than EXACT_EDITS) are looked up by halves; longer ones by trigrams.
-HALVES_EDITS = 3
+# Keys the threshold allows more than EXACT_EDITS and at most this many insertions and
+# deletions are looked up by their ends (and middle); longer ones by trigrams.
+ENDS_EDITS = 7
+# The most edits either end of the key takes in the names looked up by that end. A shape
+# within two edits starts with at most two wildcards, so the indexes on the key without its
+# first (or last) one or two characters find it by literal characters.
+END_EDITS = 2
+END_ANCHOR = {"start": PREFIX_ANCHOR, "end": SUFFIX_ANCHOR}
 
 
 def left_shapes(left: str, edits: int) -> set[tuple[str, ...]]:
@@ -387,58 +410,145 @@ def left_shapes(left: str, edits: int) -> set[tuple[str, ...]]:
     return shapes
 
 
-def _left_probe(pieces: tuple[str, ...]) -> Probe:
-    """Names starting with a shape: by its first (up to three) characters through the prefix
-    index; a shape starting with a wildcard by itself, in one scan of the trigram index for
-    all of them (their literal pieces give the trigrams)."""
-    if pieces[0]:
-        return Probe("prefix", pieces[0][:PREFIX_ANCHOR])
-    return Probe("inner")
+@dataclass(frozen=True)
+class EndProbe:
+    """One index look-up of the search by ends: names of an allowed length whose key, read
+    from its ``end`` ("start", or "end" backwards) past ``skip`` characters, begins with
+    ``anchor`` (a B-tree index on the key's length and that text)."""
+
+    end: str
+    skip: int
+    anchor: str
+
+    def finds(self, name: str) -> bool:
+        text = name if self.end == "start" else name[::-1]
+        return text[self.skip :].startswith(self.anchor)
 
 
-def halves_probes(key: str, name_threshold: float) -> dict[Probe, list[tuple[str, ...]]]:
-    """The index look-ups that find every name within ``name_threshold`` of ``key`` when
-    that allows ``HALVES_EDITS`` insertions and deletions. Split the key in halves: a name
-    that far away either ends with the right half unchanged, or starts with something within
-    ``HALVES_EDITS - 1`` of the left half. The first is one look-up of the suffix index; the
-    second, the shapes of the left half grouped by the index look-up that finds them."""
-    half = len(key) // 2
-    left, right = key[:half], key[half:]
-    probes: dict[Probe, list[tuple[str, ...]]] = {Probe("suffix", right): [("", right)]}
-    for pieces in sorted(left_shapes(left, HALVES_EDITS - 1)):
-        probes.setdefault(_left_probe(pieces), []).append(pieces)
-    return probes
+def _end_probe(pieces: tuple[str, ...], end: str) -> EndProbe:
+    """The look-up that finds the names starting with a shape (for the end: the reversed
+    names, with the reversed shape): by its longest literal piece, up to the end's anchor,
+    that begins within ``END_EDITS`` characters."""
+    width = END_ANCHOR[end]
+    runs, offset = [], 0
+    for piece in pieces:
+        if piece and offset <= END_EDITS:
+            runs.append((min(len(piece), width), -offset, piece))
+        offset += len(piece) + 1
+    _width, skip, piece = max(runs)
+    return EndProbe(end, -skip, piece[:width])
 
 
-# Every look-up keeps only names of an allowed length within the edits (fuzzystrmatch's
-# Levenshtein distance with a substitution counting two is the insertions and deletions).
-_HALVES_SQL = {
-    "prefix": "SELECT id, name_key FROM sales_account WHERE name_key LIKE %s "
-    "AND name_key LIKE ANY(%s) AND char_length(name_key) = ANY(%s) "
-    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s",
-    "suffix": "SELECT id, name_key FROM sales_account WHERE reverse(name_key) LIKE %s "
-    "AND char_length(name_key) = ANY(%s) "
-    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s",
-    # The length is no index condition here: the trigram index alone reads fewer rows.
-    "inner": "SELECT id, name_key FROM sales_account WHERE name_key LIKE ANY(%s) "
+@dataclass(frozen=True)
+class Split:
+    """The key in a left part, a middle and a right part, with the edits each takes: a name
+    with more in every part is more than the key's edits away. A key in halves has an empty
+    middle, which takes -1 edits (no look-up)."""
+
+    left: str
+    middle: str
+    right: str
+    left_edits: int
+    middle_edits: int
+    right_edits: int
+
+
+def split(key: str, name_threshold: float) -> Split:
+    """Halves when each end's ``END_EDITS`` cover the edits; else thirds, the middle taking
+    the rest of the edits."""
+    edits = max_edits(len(key), name_threshold)
+    if edits - 1 <= 2 * END_EDITS:
+        half, left = len(key) // 2, min(END_EDITS, edits - 1)
+        return Split(key[:half], "", key[half:], left, -1, edits - 1 - left)
+    third = len(key) // 3
+    return Split(
+        key[:third],
+        key[third:-third],
+        key[-third:],
+        END_EDITS,
+        edits - 2 * END_EDITS - 2,
+        END_EDITS,
+    )
+
+
+def end_probes(key: str, name_threshold: float) -> set[EndProbe]:
+    """The index look-ups of the names starting with a shape of the key's left part, or
+    ending with a shape of its right part, within their edits (``split``). A look-up whose
+    anchor extends another's (same end, same skip) is left out: the other finds its names."""
+    parts = split(key, name_threshold)
+    probes = {
+        _end_probe(pieces, end)
+        for end, text, edits in (
+            ("start", parts.left, parts.left_edits),
+            ("end", parts.right[::-1], parts.right_edits),
+        )
+        for pieces in left_shapes(text, edits)
+    }
+    return {
+        probe
+        for probe in probes
+        if not any(
+            other != probe
+            and (other.end, other.skip) == (probe.end, probe.skip)
+            and probe.anchor.startswith(other.anchor)
+            for other in probes
+        )
+    }
+
+
+def middle_patterns(key: str, name_threshold: float) -> list[str]:
+    """``LIKE`` patterns of the names containing a shape of the key's middle within its edits
+    (``split``; none when the key is in halves), looked up through the trigram index."""
+    parts = split(key, name_threshold)
+    if parts.middle_edits < 0:
+        return []
+    patterns = set()
+    for pieces in left_shapes(parts.middle, parts.middle_edits):
+        # Leading wildcards dropped too: the name goes on on both sides.
+        start = next(i for i, piece in enumerate(pieces) if piece)
+        patterns.add("%" + "_".join(_like(piece) for piece in pieces[start:]) + "%")
+    return sorted(patterns)
+
+
+def _successor(text: str) -> str:
+    """The least string above every string starting with ``text`` in code point order (the
+    byte order of UTF-8, which the pattern operators compare). Name keys hold word
+    characters only, far from the surrogates and the last code point."""
+    return text[:-1] + chr(ord(text[-1]) + 1)
+
+
+def _end_text(probe: EndProbe) -> str:
+    """The indexed expression a look-up reads (``install``'s length indexes)."""
+    text = "name_key" if probe.end == "start" else "reverse(name_key)"
+    return f"substr({text}, {probe.skip + 1})" if probe.skip else text
+
+
+# A range rather than LIKE 'anchor%': the trigram index cannot serve it, so the planner reads
+# the B-tree, whose entries hold the key for the Levenshtein filter.
+_END_SQL = (
+    "SELECT id, name_key FROM sales_account WHERE char_length(name_key) = ANY(%s) "
+    "AND {text} ~>=~ %s AND {text} ~<~ %s "
+    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s"
+)
+# The length is no index condition here: the trigram index alone reads fewer rows.
+_MIDDLE_SQL = (
+    "SELECT id, name_key FROM sales_account WHERE name_key LIKE ANY(%s) "
     "AND char_length(name_key) + 0 = ANY(%s) "
-    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s",
-}
+    "AND levenshtein_less_equal(name_key, %s, 1, 1, 2, %s) <= %s"
+)
 
 
-def _halves(key: str, name_threshold: float) -> tuple[str, list]:
+def _ends(key: str, name_threshold: float) -> tuple[str, list]:
     lengths = sorted(allowed_edits(len(key), name_threshold))
-    within = [lengths, key, HALVES_EDITS, HALVES_EDITS]
+    edits = max_edits(len(key), name_threshold)
+    within = [key, edits, edits]
     parts, params = [], []
-    for probe, shapes in halves_probes(key, name_threshold).items():
-        parts.append(_HALVES_SQL[probe.kind])
-        if probe.kind == "suffix":
-            params.append(_like(probe.anchor[::-1]) + "%")
-        else:
-            if probe.kind == "prefix":
-                params.append(_like(probe.anchor) + "%")
-            params.append(["_".join(_like(piece) for piece in pieces) + "%" for pieces in shapes])
-        params += within
+    for probe in sorted(end_probes(key, name_threshold), key=repr):
+        parts.append(_END_SQL.format(text=_end_text(probe)))
+        params += [lengths, probe.anchor, _successor(probe.anchor), *within]
+    if middle := middle_patterns(key, name_threshold):
+        parts.append(_MIDDLE_SQL)
+        params += [middle, lengths, *within]
     found = " UNION ".join(parts)  # fixed fragments only; every value is a parameter
     sql = f"SELECT id FROM ({found}) AS found ORDER BY similarity(name_key, %s) DESC, id"  # noqa: S608
     return sql, [*params, key]

@@ -1,5 +1,5 @@
 """The conflict search of keys allowing three edits filters its look-ups by Levenshtein
-distance (``prm.sales.search._halves``): PostgreSQL's ``fuzzystrmatch`` extension, a trusted
+distance (``prm.sales.search``): PostgreSQL's ``fuzzystrmatch`` extension, a trusted
 contrib extension like ``pg_trgm``. Other databases: nothing."""
 
 from django.db import migrations

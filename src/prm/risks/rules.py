@@ -315,6 +315,9 @@ def scorecard_standing(params: dict[str, int], today: date, partner_ids) -> list
     periods = params["falling_periods"]
     latest = scorecards.latest_results(partner_ids=partner_ids)
     names = dict(access.unrestricted(Partner).filter(pk__in=list(latest)).values_list("pk", "name"))
+    histories = scorecards.standing_histories(
+        [pk for pk, result in latest.items() if result.standing != "critical"], periods + 1
+    )
     found = []
     for partner_id, result in latest.items():
         standing = getattr(result, "standing", "") or ""
@@ -330,8 +333,7 @@ def scorecard_standing(params: dict[str, int], today: date, partner_ids) -> list
             detail = _text(_("The latest scorecard standing is critical."), values)
             likelihood = 4
         else:
-            history = scorecards.standing_history(partner_id, periods + 1)
-            if not falling(history, periods):
+            if not falling(histories[partner_id], periods):
                 continue
             title = _text(_("Scorecard of %(partner)s falling"), values)
             detail = _text(_("The standing fell in each of the last %(periods)s periods."), values)
@@ -365,7 +367,7 @@ register(
         check=scorecard_standing,
         requires=(
             "prm.scorecards.selectors:latest_results",
-            "prm.scorecards.selectors:standing_history",
+            "prm.scorecards.selectors:standing_histories",
         ),
     )
 )

@@ -36,21 +36,25 @@ def latest_results(partner_ids: Iterable[int] | None = None) -> dict[int, Scorec
 
 def standing_history(partner_id: int, n: int) -> list[str]:
     """The partner's last ``n`` standings (one per period, newest last); "" = no score."""
+    return standing_histories([partner_id], n)[partner_id]
+
+
+def standing_histories(partner_ids: Iterable[int], n: int) -> dict[int, list[str]]:
+    """``standing_history`` of each of ``partner_ids``, in one query."""
+    histories: dict[int, list[str]] = {pk: [] for pk in partner_ids}
     rows = (
         access.unrestricted(ScorecardResult)
-        .filter(partner_id=partner_id)
-        .order_by("-period_start", "-computed_at", "-id")
-        .values_list("period_kind", "period_start", "standing")
+        .filter(partner_id__in=list(histories))
+        .order_by("partner_id", "-period_start", "-computed_at", "-id")
+        .values_list("partner_id", "period_kind", "period_start", "standing")
     )
-    seen, found = set(), []
-    for kind, start, standing in rows:
-        if (kind, start) in seen:
-            continue
-        seen.add((kind, start))
-        found.append(standing)
-        if len(found) >= n:
-            break
-    return list(reversed(found))
+    seen = set()
+    for partner_id, kind, start, standing in rows.iterator(chunk_size=2000):
+        history = histories[partner_id]
+        if len(history) < n and (partner_id, kind, start) not in seen:
+            seen.add((partner_id, kind, start))
+            history.append(standing)
+    return {pk: history[::-1] for pk, history in histories.items()}
 
 
 def results_for(partner_id: int, periods: Iterable[Period]) -> dict[Period, ScorecardResult]:

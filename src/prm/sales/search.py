@@ -421,6 +421,7 @@ class EndProbe:
     anchor: str
 
     def finds(self, name: str) -> bool:
+        """Whether this look-up reads ``name`` (when its length is allowed)."""
         text = name if self.end == "start" else name[::-1]
         return text[self.skip :].startswith(self.anchor)
 
@@ -430,13 +431,13 @@ def _end_probe(pieces: tuple[str, ...], end: str) -> EndProbe:
     names, with the reversed shape): by its longest literal piece, up to the end's anchor,
     that begins within ``END_EDITS`` characters."""
     width = END_ANCHOR[end]
-    runs, offset = [], 0
+    runs, offset = [], 0  # (anchor width, offset, piece) of each piece near the end
     for piece in pieces:
         if piece and offset <= END_EDITS:
-            runs.append((min(len(piece), width), -offset, piece))
+            runs.append((min(len(piece), width), offset, piece))
         offset += len(piece) + 1
-    _width, skip, piece = max(runs)
-    return EndProbe(end, -skip, piece[:width])
+    _width, skip, piece = max(runs, key=lambda run: (run[0], -run[1]))
+    return EndProbe(end, skip, piece[:width])
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def lead(model, side):
         partner=side.partner,
         seed=1,
         candidates=[{"partner": side.partner.pk, "name": side.partner.name, "weight": 1.0}],
-        explanation=side.text(LeadAssignment),
+        explanation={"ko": side.text(LeadAssignment), "en": side.text(LeadAssignment)},
         offered_at=now,
         sla_due=due,
         response=AssignmentResponse.PENDING,

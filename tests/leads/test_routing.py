@@ -106,10 +106,25 @@ def test_routing_again_with_the_same_seed_gives_the_same_partner(
 def test_the_explanation_says_why_that_partner(admin_user, active_partners, korea_rule):
     lead = _lead(admin_user)
     assignment = access.unrestricted(LeadAssignment).get(lead=lead)
-    assert "Korea" in assignment.explanation
-    assert lead.partner.name in assignment.explanation.splitlines()[-1]
+    assert "Korea" in assignment.explanation_text
+    assert lead.partner.name in assignment.explanation_text.splitlines()[-1]
     for partner in active_partners:
-        assert partner.name in assignment.explanation
+        assert partner.name in assignment.explanation_text
+
+
+def test_the_explanation_reads_in_the_readers_language_whoever_routed_the_lead(
+    admin_user, active_partners, korea_rule
+):
+    from django.utils import translation
+
+    with translation.override("ko"):
+        lead = _lead(admin_user)
+    assignment = access.unrestricted(LeadAssignment).get(lead=lead)
+    with translation.override("en"):
+        assert "was drawn by weighted random choice" in assignment.explanation_text
+    with translation.override("ko"):
+        assert "가중 무작위 추첨으로" in assignment.explanation_text
+        assert "weighted random choice" not in assignment.explanation_text
 
 
 def test_only_active_partners_of_the_rules_market_are_eligible(admin_user, active_partners):
@@ -149,7 +164,7 @@ def test_a_partner_at_capacity_is_skipped_and_the_next_rule_decides(admin_user, 
     assert first.partner == three
     second = _lead(admin_user, region="Busan")
     assert second.partner == one  # Busan Three is full; the fallback gives weight only to one
-    explanation = access.unrestricted(LeadAssignment).get(lead=second).explanation
+    explanation = access.unrestricted(LeadAssignment).get(lead=second).explanation_text
     assert "Busan only" in explanation and "Fallback" in explanation
 
 
@@ -165,8 +180,10 @@ def test_a_long_candidate_list_is_summarised_but_stored_whole(admin_user, korea_
     lead = _lead(admin_user)
     assignment = access.unrestricted(LeadAssignment).get(lead=lead)
     assert len(assignment.candidates) == 14
-    assert "and 4 more" in assignment.explanation or "and 3 more" in assignment.explanation
-    assert lead.partner.name in assignment.explanation
+    assert (
+        "and 4 more" in assignment.explanation_text or "and 3 more" in assignment.explanation_text
+    )
+    assert lead.partner.name in assignment.explanation_text
 
 
 @pytest.mark.parametrize(
@@ -263,8 +280,10 @@ def test_the_partner_of_the_highest_priority_gets_the_lead_whatever_the_weights(
         # Every eligible partner is stored with its priority, so staff see who was passed over.
         stored = {c["partner"]: c["priority"] for c in assignment.candidates}
         assert stored == {gold.pk: 2, **{s.pk: 1 for s in silvers}}
-    lines = assignment.explanation.splitlines()
-    assert "only the partner of lead priority 2 took part in the draw." in assignment.explanation
+    lines = assignment.explanation_text.splitlines()
+    assert (
+        "only the partner of lead priority 2 took part in the draw." in assignment.explanation_text
+    )
     assert "3 eligible partners of a lower lead priority were passed over." in lines
     assert "* Gold Reseller: lead priority 2, weight 1, chance 100.0%" in lines
     assert "* Silver Reseller 0: lead priority 1, weight 100, chance 0.0%" in lines

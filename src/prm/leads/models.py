@@ -23,6 +23,7 @@ from django_countries.fields import CountryField
 from prm.accounts.roles import Role
 from prm.core.access import Action, PartnerPolicy
 from prm.core.models import BusinessModel, TimeStampedModel
+from prm.core.translated import in_reader_language
 from prm.partners.models import Partner, PartnerType
 
 # ISO 4217 codes accepted for lead values: the common ones (KRW first, the default).
@@ -271,7 +272,8 @@ class LeadAssignment(BusinessModel):
     rule_name = models.CharField(_("rule name"), max_length=120, blank=True)
     seed = models.BigIntegerField(_("seed"), default=0)
     candidates = models.JSONField(_("candidates"), default=list, blank=True)
-    explanation = models.TextField(_("explanation"), blank=True)
+    # In every language of the site (prm.core.translated); read explanation_text.
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
     offered_at = models.DateTimeField(_("offered"))
     sla_due = models.DateTimeField(_("answer by"))
     response = models.CharField(
@@ -301,3 +303,8 @@ class LeadAssignment(BusinessModel):
 
     def __str__(self) -> str:
         return f"{self.lead_id} → {self.partner_id}"
+
+    @property
+    def explanation_text(self) -> str:
+        """Why this partner was chosen, in the reader's language."""
+        return in_reader_language(self.explanation)

@@ -35,6 +35,7 @@ from django.utils.translation import ngettext
 from prm.accounts.models import User
 from prm.core import access
 from prm.core.events import emit
+from prm.core.translated import in_every_language
 from prm.leads.models import (
     OPEN_STATUSES,
     AssignmentResponse,
@@ -64,7 +65,8 @@ class Candidate:
 class Plan:
     rule: LeadRoutingRule | None
     candidates: list[Candidate] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # why rules were passed over
+    # Rules that matched the lead but found no eligible partner, passed over.
+    passed_over: list[str] = field(default_factory=list)
 
 
 def new_seed() -> int:
@@ -170,18 +172,16 @@ def eligible(rule: LeadRoutingRule, lead: Lead, excluded: set[int]) -> list[Cand
 
 def plan(lead: Lead) -> Plan:
     excluded = excluded_partners(lead)
-    notes: list[str] = []
+    passed_over: list[str] = []
     rules = LeadRoutingRule.objects.filter(active=True).prefetch_related("partner_types")
     for rule in rules:
         if not rule_matches(rule, lead):
             continue
         candidates = eligible(rule, lead, excluded)
         if any(c.weight > 0 for c in candidates):
-            return Plan(rule, candidates, notes)
-        notes.append(
-            _("Rule “%(rule)s” matches the lead but no partner is eligible.") % {"rule": rule.name}
-        )
-    return Plan(None, [], notes)
+            return Plan(rule, candidates, passed_over)
+        passed_over.append(rule.name)
+    return Plan(None, [], passed_over)
 
 
 def _conditions(rule: LeadRoutingRule) -> str:
@@ -228,7 +228,7 @@ def _priority_lines(candidates: list[Candidate], drawn_from: list[Candidate]) ->
 
 
 def explain(lead_plan: Plan, chosen: Candidate, excluded: set[int]) -> str:
-    """Why ``chosen`` got the lead, in the actor's language, for staff."""
+    """Why ``chosen`` got the lead, in the active language, for staff."""
     rule = lead_plan.rule
     drawn_from = contenders(lead_plan.candidates)
     in_draw = {c.partner_id for c in drawn_from}
@@ -237,7 +237,10 @@ def explain(lead_plan: Plan, chosen: Candidate, excluded: set[int]) -> str:
     def share(c: Candidate) -> str:
         return f"{100 * c.weight / total if c.partner_id in in_draw else 0:.1f}"
 
-    lines = list(lead_plan.notes)
+    lines = [
+        _("Rule “%(rule)s” matches the lead but no partner is eligible.") % {"rule": name}
+        for name in lead_plan.passed_over
+    ]
     lines.append(
         _("Rule “%(rule)s” (order %(order)s) matched: %(conditions)s.")
         % {"rule": rule.name, "order": rule.order, "conditions": _conditions(rule)}
@@ -320,7 +323,7 @@ def route(lead: Lead, *, seed: int | None = None) -> LeadAssignment | None:
             {"partner": c.partner_id, "name": c.name, "weight": c.weight, "priority": c.priority}
             for c in lead_plan.candidates
         ],
-        explanation=explain(lead_plan, chosen, excluded),
+        explanation=in_every_language(lambda: explain(lead_plan, chosen, excluded)),
         offered_at=now,
         sla_due=due,
     )

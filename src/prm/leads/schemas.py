@@ -73,6 +73,10 @@ class AssignmentOut(Schema):
     def resolve_rule(obj) -> int | None:
         return obj.rule_id
 
+    @staticmethod
+    def resolve_explanation(obj) -> str:
+        return obj.explanation_text
+
 
 class LeadIn(InputSchema):
     company_name: str
